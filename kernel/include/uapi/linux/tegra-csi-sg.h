@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR LGPL-2.1-or-later) */
+/*
+ * tegra-csi-sg: user-visible interface of the tegra-csi-sg capture driver.
+ *
+ * Shared by the driver (kernel/), its tests (tests/kernel/) and the
+ * GStreamer element's tests (tests/gst/). Everything here is ABI: change it
+ * only together with all three.
+ */
+#ifndef _UAPI_LINUX_TEGRA_CSI_SG_H
+#define _UAPI_LINUX_TEGRA_CSI_SG_H
+
+#include <linux/types.h>
+#include <linux/v4l2-controls.h>
+
+/** TEGRA_CSI_SG_DRIVER_NAME - V4L2 driver name (VIDIOC_QUERYCAP .driver). */
+#define TEGRA_CSI_SG_DRIVER_NAME "tegra-csi-sg"
+
+/*
+ * Private controls (V4L2 spec "User Controls"; driver-private range, like
+ * vivid's VIVID_CID_CUSTOM_BASE). v4l2-ctl spells them in lower case with
+ * underscores: drop_next_frames, error_next_buffers, stall_sensor, disconnect.
+ */
+#define TEGRA_CSI_SG_CID_BASE		(V4L2_CID_USER_BASE | 0xe000)
+/*
+ * "Drop Next Frames", integer 0..1000, volatile-free: the sensor produces the
+ * next N frames but the engine completes no buffer for them; the per-channel
+ * sequence number still advances, so the application sees a gap.
+ * Reads back the number of drops still pending.
+ */
+#define TEGRA_CSI_SG_CID_DROP_FRAMES	(TEGRA_CSI_SG_CID_BASE + 0)
+/*
+ * "Error Next Buffers", integer 0..1000: the next N buffers are completed
+ * with VB2_BUF_STATE_ERROR (V4L2_BUF_FLAG_ERROR set at DQBUF), content
+ * undefined. Reads back the number still pending.
+ */
+#define TEGRA_CSI_SG_CID_ERROR_FRAMES	(TEGRA_CSI_SG_CID_BASE + 1)
+/*
+ * "Stall Sensor", boolean: while 1 the sensor produces no frames at all
+ * (no buffer completes, the sequence does not advance). Setting 0 resumes.
+ */
+#define TEGRA_CSI_SG_CID_STALL		(TEGRA_CSI_SG_CID_BASE + 2)
+/*
+ * "Disconnect", button: simulates the camera being unplugged. The queue is
+ * marked in error (vb2_queue_error()): poll() returns EPOLLERR, QBUF/DQBUF
+ * fail with EIO until the device is closed and streaming restarted.
+ */
+#define TEGRA_CSI_SG_CID_DISCONNECT	(TEGRA_CSI_SG_CID_BASE + 3)
+
+/*
+ * V4L2_CID_TEST_PATTERN menu. Index 0 is the counter pattern below, which
+ * tests verify byte for byte; the others come from the kernel's v4l2-tpg.
+ */
+#define TEGRA_CSI_SG_PATTERN_COUNTER	0	/* "Line/Sequence Counter" */
+#define TEGRA_CSI_SG_PATTERN_COLORBAR	1	/* "75% Colorbar" (v4l2-tpg) */
+
+/**
+ * tegra_csi_sg_counter_byte() - expected byte of the counter test pattern
+ * @seq:  V4L2 sequence number of the frame (struct v4l2_buffer.sequence)
+ * @line: line index, 0 .. sizeimage / bytesperline - 1
+ * @col:  byte offset inside the line, 0 .. bytesperline - 1
+ *
+ * The counter pattern fills every byte of the plane, padding included
+ * (sizeimage = bytesperline * height for every format of this driver):
+ * bytes 0..3 of each line hold @seq and bytes 4..7 hold @line, both
+ * little-endian 32-bit; every later byte is (@seq + @line + @col) & 0xff.
+ * Exposure and gain do not change this pattern.
+ *
+ * Return: the byte the engine writes at that position.
+ */
+static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
+{
+	if (col < 4)
+		return (__u8)(seq >> (8 * col));
+	if (col < 8)
+		return (__u8)(line >> (8 * (col - 4)));
+	return (__u8)(seq + line + col);
+}
+
+/*
+ * debugfs (root only): /sys/kernel/debug/tegra-csi-sg/<channel>/stats, one
+ * "name value" pair per line, counters since module load (64-bit decimal):
+ *   frames_produced      frames the sensor produced (including dropped)
+ *   frames_dropped       frames lost for lack of a queued buffer
+ *   frames_injected_drop frames dropped by TEGRA_CSI_SG_CID_DROP_FRAMES
+ *   descriptors_written  (address, length) descriptors handed to the engine
+ *   iommu_map            iommu_map calls on the driver's domain
+ *   iommu_unmap          iommu_unmap calls on the driver's domain
+ *   userptr_pins         USERPTR buffers pinned (vb2 get_userptr)
+ *   dmabuf_attach        dma-buf attachments made (vb2 attach_dmabuf)
+ *   dmabuf_map           dma-buf attachment mappings (vb2 map_dmabuf)
+ */
+
+#endif /* _UAPI_LINUX_TEGRA_CSI_SG_H */
