@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tegracsi: dma-buf memories exported from the capture device.
+ */
+#ifndef __GST_TEGRA_CSI_ALLOCATOR_H__
+#define __GST_TEGRA_CSI_ALLOCATOR_H__
+
+#include <gst/gst.h>
+#include <gst/allocators/allocators.h>
+
+#include "gsttegracsidevice.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_TEGRA_CSI_ALLOCATOR (gst_tegra_csi_allocator_get_type ())
+G_DECLARE_FINAL_TYPE (GstTegraCsiAllocator, gst_tegra_csi_allocator, GST,
+    TEGRA_CSI_ALLOCATOR, GstDmaBufAllocator)
+
+GstTegraCsiAllocator *gst_tegra_csi_allocator_new (GstTegraCsiDevice * device);
+
+gint gst_tegra_csi_allocator_export (GstTegraCsiAllocator * self, guint index,
+    guint n_planes, const gsize * sizes);
+
+GstMemory *gst_tegra_csi_allocator_get_memory (GstTegraCsiAllocator * self,
+    guint index, guint plane);
+
+guint gst_tegra_csi_allocator_get_exports (GstTegraCsiAllocator * self);
+
+void gst_tegra_csi_allocator_clear (GstTegraCsiAllocator * self);
+
+G_END_DECLS
+
+#endif /* __GST_TEGRA_CSI_ALLOCATOR_H__ */

@@ -1,0 +1,842 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tegracsi: a V4L2 video capture device, with no knowledge of pads or caps.
+ *
+ * A plain object with verb methods: open, close, query formats, set the
+ * format, request, query, export, queue and dequeue buffers, stream on and
+ * off, find and set controls. Every method returns 0 (or a non-negative
+ * value) on success and -errno on failure, after logging
+ * "'<path>' VIDIOC_X failed: <reason>". Ioctls are retried on EINTR.
+ *
+ * Threading: open() and close() must not run concurrently with the other
+ * methods (the element calls them from its start and stop only). The other
+ * methods may be called from any thread: the kernel serialises the ioctls.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsttegracsidevice.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_device_debug);
+#define GST_CAT_DEFAULT gst_tegra_csi_device_debug
+
+struct _GstTegraCsiDevice
+{
+  GstObject parent;
+
+  gchar *path;
+  /* fd, buf_type, card and driver are written by open() and close() only;
+   * fd is also read under the object lock by get_fd(). */
+  gint fd;
+  guint32 buf_type;
+  gchar card[32];
+  gchar driver[16];
+};
+
+G_DEFINE_TYPE_WITH_CODE (GstTegraCsiDevice, gst_tegra_csi_device,
+    GST_TYPE_OBJECT,
+    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_device_debug, "tegracsi-device", 0,
+        "tegracsi V4L2 device wrapper"));
+
+static gint
+xioctl (GstTegraCsiDevice * self, unsigned long request, void *arg)
+{
+  gint ret;
+
+  if (self->fd < 0)
+    return -EBADF;
+
+  do {
+    ret = ioctl (self->fd, request, arg);
+  } while (ret < 0 && errno == EINTR);
+
+  return ret < 0 ? -errno : ret;
+}
+
+#define LOG_FAILURE(self, name, err) \
+  GST_WARNING_OBJECT (self, "'%s' " name " failed: %s", (self)->path, \
+      g_strerror (-(err)))
+
+static void
+gst_tegra_csi_device_finalize (GObject * object)
+{
+  GstTegraCsiDevice *self = GST_TEGRA_CSI_DEVICE (object);
+
+  gst_tegra_csi_device_close (self);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (gst_tegra_csi_device_parent_class)->finalize (object);
+}
+
+static void
+gst_tegra_csi_device_class_init (GstTegraCsiDeviceClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gst_tegra_csi_device_finalize;
+}
+
+static void
+gst_tegra_csi_device_init (GstTegraCsiDevice * self)
+{
+  self->fd = -1;
+}
+
+/**
+ * gst_tegra_csi_device_new:
+ * @path: the device node, such as `/dev/video0`
+ *
+ * Creates a closed device wrapper.
+ *
+ * Returns: (transfer full): a new device.
+ */
+GstTegraCsiDevice *
+gst_tegra_csi_device_new (const gchar * path)
+{
+  GstTegraCsiDevice *self = g_object_new (GST_TYPE_TEGRA_CSI_DEVICE, NULL);
+
+  gst_object_ref_sink (self);
+  self->path = g_strdup (path);
+
+  return self;
+}
+
+/**
+ * gst_tegra_csi_device_get_path:
+ * @self: a device
+ *
+ * Returns: (transfer none): the device node path given at creation.
+ */
+const gchar *
+gst_tegra_csi_device_get_path (GstTegraCsiDevice * self)
+{
+  return self->path;
+}
+
+/**
+ * gst_tegra_csi_device_open:
+ * @self: a device
+ *
+ * Checks that the path is a character device, opens it
+ * `O_RDWR | O_NONBLOCK | O_CLOEXEC` and checks with VIDIOC_QUERYCAP that it
+ * is a V4L2 video capture device (single- or multi-planar; the single-planar
+ * interface is preferred when both are offered). Opening an open device
+ * does nothing.
+ *
+ * Returns: 0 on success; -ENOENT if the path does not exist; -ENODEV if it
+ * is not a character device; -ENOTTY if it is not a V4L2 device;
+ * %GST_TEGRA_CSI_DEVICE_ENOTCAPTURE if it cannot capture video; another
+ * -errno from open(2).
+ */
+gint
+gst_tegra_csi_device_open (GstTegraCsiDevice * self)
+{
+  struct v4l2_capability cap = { 0 };
+  struct stat st;
+  guint32 caps;
+  gint fd, ret;
+
+  if (self->fd >= 0)
+    return 0;
+
+  if (stat (self->path, &st) < 0) {
+    ret = -errno;
+    GST_WARNING_OBJECT (self, "'%s' stat failed: %s", self->path,
+        g_strerror (errno));
+    return ret;
+  }
+
+  if (!S_ISCHR (st.st_mode)) {
+    GST_WARNING_OBJECT (self, "'%s' is not a character device", self->path);
+    return -ENODEV;
+  }
+
+  fd = open (self->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    ret = -errno;
+    GST_WARNING_OBJECT (self, "'%s' open failed: %s", self->path,
+        g_strerror (errno));
+    return ret;
+  }
+
+  GST_OBJECT_LOCK (self);
+  self->fd = fd;
+  GST_OBJECT_UNLOCK (self);
+
+  ret = xioctl (self, VIDIOC_QUERYCAP, &cap);
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_QUERYCAP", ret);
+    ret = -ENOTTY;
+    goto err_close;
+  }
+
+  caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ?
+      cap.device_caps : cap.capabilities;
+
+  if (caps & V4L2_CAP_VIDEO_CAPTURE) {
+    self->buf_type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  } else if (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) {
+    self->buf_type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+  } else {
+    GST_WARNING_OBJECT (self, "'%s' has no video capture capability "
+        "(device caps 0x%08x)", self->path, caps);
+    ret = GST_TEGRA_CSI_DEVICE_ENOTCAPTURE;
+    goto err_close;
+  }
+
+  if (!(caps & V4L2_CAP_STREAMING)) {
+    GST_WARNING_OBJECT (self, "'%s' does not support streaming I/O",
+        self->path);
+    ret = GST_TEGRA_CSI_DEVICE_ENOTCAPTURE;
+    goto err_close;
+  }
+
+  g_strlcpy (self->card, (const gchar *) cap.card, sizeof (self->card));
+  g_strlcpy (self->driver, (const gchar *) cap.driver, sizeof (self->driver));
+
+  GST_INFO_OBJECT (self, "opened '%s': driver %s, card '%s', %s", self->path,
+      self->driver, self->card,
+      self->buf_type == V4L2_BUF_TYPE_VIDEO_CAPTURE ? "single-planar" :
+      "multi-planar");
+
+  return 0;
+
+err_close:
+  gst_tegra_csi_device_close (self);
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_close:
+ * @self: a device
+ *
+ * Closes the device. Closing a closed device does nothing.
+ */
+void
+gst_tegra_csi_device_close (GstTegraCsiDevice * self)
+{
+  gint fd;
+
+  GST_OBJECT_LOCK (self);
+  fd = self->fd;
+  self->fd = -1;
+  GST_OBJECT_UNLOCK (self);
+
+  if (fd >= 0) {
+    GST_DEBUG_OBJECT (self, "closing '%s'", self->path);
+    close (fd);
+  }
+  self->buf_type = 0;
+  self->card[0] = '\0';
+  self->driver[0] = '\0';
+}
+
+/**
+ * gst_tegra_csi_device_get_fd:
+ * @self: a device
+ *
+ * Returns: the file descriptor of the open device, or -1 when closed.
+ */
+gint
+gst_tegra_csi_device_get_fd (GstTegraCsiDevice * self)
+{
+  gint fd;
+
+  GST_OBJECT_LOCK (self);
+  fd = self->fd;
+  GST_OBJECT_UNLOCK (self);
+
+  return fd;
+}
+
+/**
+ * gst_tegra_csi_device_get_card:
+ * @self: an open device
+ *
+ * Returns: (transfer none): the card name from VIDIOC_QUERYCAP, or "" when
+ * closed.
+ */
+const gchar *
+gst_tegra_csi_device_get_card (GstTegraCsiDevice * self)
+{
+  return self->card;
+}
+
+/**
+ * gst_tegra_csi_device_get_driver:
+ * @self: an open device
+ *
+ * Returns: (transfer none): the driver name from VIDIOC_QUERYCAP, or "" when
+ * closed.
+ */
+const gchar *
+gst_tegra_csi_device_get_driver (GstTegraCsiDevice * self)
+{
+  return self->driver;
+}
+
+/**
+ * gst_tegra_csi_device_get_buf_type:
+ * @self: an open device
+ *
+ * Returns: `V4L2_BUF_TYPE_VIDEO_CAPTURE` or
+ * `V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE`, or 0 when closed.
+ */
+guint32
+gst_tegra_csi_device_get_buf_type (GstTegraCsiDevice * self)
+{
+  return self->buf_type;
+}
+
+/**
+ * gst_tegra_csi_device_enum_formats:
+ * @self: an open device
+ *
+ * Lists the pixel formats with VIDIOC_ENUM_FMT.
+ *
+ * Returns: (transfer full): an array of `struct v4l2_fmtdesc`, empty on
+ * failure.
+ */
+GArray *
+gst_tegra_csi_device_enum_formats (GstTegraCsiDevice * self)
+{
+  GArray *array = g_array_new (FALSE, TRUE, sizeof (struct v4l2_fmtdesc));
+  guint32 i;
+
+  for (i = 0;; i++) {
+    struct v4l2_fmtdesc desc = {.index = i,.type = self->buf_type };
+    gint ret = xioctl (self, VIDIOC_ENUM_FMT, &desc);
+
+    if (ret < 0) {
+      if (ret != -EINVAL)
+        LOG_FAILURE (self, "VIDIOC_ENUM_FMT", ret);
+      break;
+    }
+    g_array_append_val (array, desc);
+  }
+
+  return array;
+}
+
+/**
+ * gst_tegra_csi_device_enum_frame_sizes:
+ * @self: an open device
+ * @fourcc: a pixel format the device offers
+ *
+ * Lists the frame sizes of @fourcc with VIDIOC_ENUM_FRAMESIZES. A stepwise
+ * or continuous answer is a single entry.
+ *
+ * Returns: (transfer full): an array of `struct v4l2_frmsizeenum`, empty if
+ * the driver does not enumerate sizes.
+ */
+GArray *
+gst_tegra_csi_device_enum_frame_sizes (GstTegraCsiDevice * self,
+    guint32 fourcc)
+{
+  GArray *array = g_array_new (FALSE, TRUE, sizeof (struct v4l2_frmsizeenum));
+  guint32 i;
+
+  for (i = 0;; i++) {
+    struct v4l2_frmsizeenum size = {.index = i,.pixel_format = fourcc };
+    gint ret = xioctl (self, VIDIOC_ENUM_FRAMESIZES, &size);
+
+    if (ret < 0) {
+      if (ret != -EINVAL || i == 0)
+        GST_DEBUG_OBJECT (self, "'%s' VIDIOC_ENUM_FRAMESIZES stopped: %s",
+            self->path, g_strerror (-ret));
+      break;
+    }
+    g_array_append_val (array, size);
+    if (size.type != V4L2_FRMSIZE_TYPE_DISCRETE)
+      break;
+  }
+
+  return array;
+}
+
+/**
+ * gst_tegra_csi_device_enum_frame_intervals:
+ * @self: an open device
+ * @fourcc: a pixel format the device offers
+ * @width: a frame width from gst_tegra_csi_device_enum_frame_sizes()
+ * @height: a frame height from gst_tegra_csi_device_enum_frame_sizes()
+ *
+ * Lists the frame intervals with VIDIOC_ENUM_FRAMEINTERVALS. A stepwise or
+ * continuous answer is a single entry.
+ *
+ * Returns: (transfer full): an array of `struct v4l2_frmivalenum`, empty if
+ * the driver does not enumerate intervals.
+ */
+GArray *
+gst_tegra_csi_device_enum_frame_intervals (GstTegraCsiDevice * self,
+    guint32 fourcc, guint32 width, guint32 height)
+{
+  GArray *array = g_array_new (FALSE, TRUE, sizeof (struct v4l2_frmivalenum));
+  guint32 i;
+
+  for (i = 0;; i++) {
+    struct v4l2_frmivalenum ival = {.index = i,.pixel_format = fourcc,
+      .width = width,.height = height
+    };
+    gint ret = xioctl (self, VIDIOC_ENUM_FRAMEINTERVALS, &ival);
+
+    if (ret < 0)
+      break;
+    g_array_append_val (array, ival);
+    if (ival.type != V4L2_FRMIVAL_TYPE_DISCRETE)
+      break;
+  }
+
+  return array;
+}
+
+/**
+ * gst_tegra_csi_device_try_format:
+ * @self: an open device
+ * @fmt: (inout): the wanted format; on return the one the driver would use
+ *
+ * Asks the driver with VIDIOC_TRY_FMT, changing nothing on the device.
+ * @fmt->type is filled in.
+ *
+ * Returns: 0 or -errno.
+ */
+gint
+gst_tegra_csi_device_try_format (GstTegraCsiDevice * self,
+    struct v4l2_format *fmt)
+{
+  gint ret;
+
+  fmt->type = self->buf_type;
+  ret = xioctl (self, VIDIOC_TRY_FMT, fmt);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_TRY_FMT", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_set_format:
+ * @self: an open device
+ * @fmt: (inout): the wanted format; on return the one the driver chose
+ *
+ * Sets the format with VIDIOC_S_FMT. @fmt->type is filled in.
+ *
+ * Returns: 0 or -errno (-EBUSY while another file handle owns the queue).
+ */
+gint
+gst_tegra_csi_device_set_format (GstTegraCsiDevice * self,
+    struct v4l2_format *fmt)
+{
+  gint ret;
+
+  fmt->type = self->buf_type;
+  ret = xioctl (self, VIDIOC_S_FMT, fmt);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_S_FMT", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_set_frame_interval:
+ * @self: an open device
+ * @numerator: (inout): time per frame, numerator, in seconds
+ * @denominator: (inout): time per frame, denominator
+ *
+ * Sets the frame interval with VIDIOC_S_PARM; on return the interval the
+ * driver chose.
+ *
+ * Returns: 0, -ENOTTY if the device has no frame interval control, or
+ * another -errno.
+ */
+gint
+gst_tegra_csi_device_set_frame_interval (GstTegraCsiDevice * self,
+    guint32 * numerator, guint32 * denominator)
+{
+  struct v4l2_streamparm parm = {.type = self->buf_type };
+  gint ret;
+
+  parm.parm.capture.timeperframe.numerator = *numerator;
+  parm.parm.capture.timeperframe.denominator = *denominator;
+
+  ret = xioctl (self, VIDIOC_S_PARM, &parm);
+  if (ret < 0) {
+    if (ret != -ENOTTY)
+      LOG_FAILURE (self, "VIDIOC_S_PARM", ret);
+    return ret;
+  }
+
+  if (parm.parm.capture.timeperframe.denominator != 0) {
+    *numerator = parm.parm.capture.timeperframe.numerator;
+    *denominator = parm.parm.capture.timeperframe.denominator;
+  }
+
+  return 0;
+}
+
+/**
+ * gst_tegra_csi_device_get_frame_interval:
+ * @self: an open device
+ * @numerator: (out): time per frame, numerator, in seconds
+ * @denominator: (out): time per frame, denominator
+ *
+ * Reads the current frame interval with VIDIOC_G_PARM.
+ *
+ * Returns: 0, -ENOTTY if the device has no frame interval, or another
+ * -errno.
+ */
+gint
+gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
+    guint32 * numerator, guint32 * denominator)
+{
+  struct v4l2_streamparm parm = {.type = self->buf_type };
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_G_PARM, &parm);
+  if (ret < 0)
+    return ret;
+  if (parm.parm.capture.timeperframe.denominator == 0 ||
+      parm.parm.capture.timeperframe.numerator == 0)
+    return -ENOTTY;
+
+  *numerator = parm.parm.capture.timeperframe.numerator;
+  *denominator = parm.parm.capture.timeperframe.denominator;
+  return 0;
+}
+
+/**
+ * gst_tegra_csi_device_request_buffers:
+ * @self: an open device
+ * @memory: `V4L2_MEMORY_MMAP` (the only memory type used so far)
+ * @count: (inout): the number of buffers wanted; on return the number the
+ *   driver allocated. 0 frees them all.
+ *
+ * Calls VIDIOC_REQBUFS.
+ *
+ * Returns: 0 or -errno (-EBUSY while another file handle owns the queue).
+ */
+gint
+gst_tegra_csi_device_request_buffers (GstTegraCsiDevice * self,
+    guint32 memory, guint32 * count)
+{
+  struct v4l2_requestbuffers req = {.count = *count,.type = self->buf_type,
+    .memory = memory
+  };
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_REQBUFS, &req);
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_REQBUFS", ret);
+    return ret;
+  }
+
+  GST_DEBUG_OBJECT (self, "'%s' asked for %u buffers, got %u", self->path,
+      *count, req.count);
+  *count = req.count;
+
+  return 0;
+}
+
+static void
+prepare_buffer (GstTegraCsiDevice * self, struct v4l2_buffer *buf)
+{
+  buf->type = self->buf_type;
+  if (self->buf_type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
+    g_return_if_fail (buf->m.planes != NULL);
+    if (buf->length == 0)
+      buf->length = VIDEO_MAX_PLANES;
+  }
+}
+
+/**
+ * gst_tegra_csi_device_query_buffer:
+ * @self: an open device
+ * @buf: (inout): index and memory set by the caller; for the multi-planar
+ *   interface also m.planes pointing at VIDEO_MAX_PLANES planes
+ *
+ * Calls VIDIOC_QUERYBUF.
+ *
+ * Returns: 0 or -errno.
+ */
+gint
+gst_tegra_csi_device_query_buffer (GstTegraCsiDevice * self,
+    struct v4l2_buffer *buf)
+{
+  gint ret;
+
+  prepare_buffer (self, buf);
+  ret = xioctl (self, VIDIOC_QUERYBUF, buf);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_QUERYBUF", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_export_buffer:
+ * @self: an open device
+ * @index: the buffer index
+ * @plane: the plane of the buffer
+ *
+ * Exports one plane of an MMAP buffer as a dma-buf with VIDIOC_EXPBUF
+ * (`O_RDWR | O_CLOEXEC`).
+ *
+ * Returns: the new dma-buf file descriptor (the caller owns it), or -errno.
+ */
+gint
+gst_tegra_csi_device_export_buffer (GstTegraCsiDevice * self, guint32 index,
+    guint32 plane)
+{
+  struct v4l2_exportbuffer exp = {.type = self->buf_type,.index = index,
+    .plane = plane,.flags = O_RDWR | O_CLOEXEC
+  };
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_EXPBUF, &exp);
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_EXPBUF", ret);
+    return ret;
+  }
+
+  return exp.fd;
+}
+
+/**
+ * gst_tegra_csi_device_queue_buffer:
+ * @self: an open device
+ * @buf: index and memory set by the caller (and m.planes for the
+ *   multi-planar interface)
+ *
+ * Queues a buffer to the driver with VIDIOC_QBUF.
+ *
+ * Returns: 0 or -errno.
+ */
+gint
+gst_tegra_csi_device_queue_buffer (GstTegraCsiDevice * self,
+    struct v4l2_buffer *buf)
+{
+  gint ret;
+
+  prepare_buffer (self, buf);
+  ret = xioctl (self, VIDIOC_QBUF, buf);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_QBUF", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_dequeue_buffer:
+ * @self: an open device
+ * @buf: (inout): memory set by the caller (and m.planes for the
+ *   multi-planar interface); on return the completed buffer
+ *
+ * Dequeues a completed buffer with VIDIOC_DQBUF without blocking.
+ *
+ * Returns: 0, -EAGAIN if none is ready, or another -errno (-EIO or
+ * -ENODEV once the device is gone).
+ */
+gint
+gst_tegra_csi_device_dequeue_buffer (GstTegraCsiDevice * self,
+    struct v4l2_buffer *buf)
+{
+  gint ret;
+
+  prepare_buffer (self, buf);
+  ret = xioctl (self, VIDIOC_DQBUF, buf);
+  if (ret < 0 && ret != -EAGAIN)
+    LOG_FAILURE (self, "VIDIOC_DQBUF", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_stream_on:
+ * @self: an open device
+ *
+ * Starts streaming with VIDIOC_STREAMON.
+ *
+ * Returns: 0 or -errno.
+ */
+gint
+gst_tegra_csi_device_stream_on (GstTegraCsiDevice * self)
+{
+  guint32 type = self->buf_type;
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_STREAMON, &type);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_STREAMON", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_stream_off:
+ * @self: an open device
+ *
+ * Stops streaming with VIDIOC_STREAMOFF; every queued buffer returns to the
+ * dequeued state.
+ *
+ * Returns: 0 or -errno.
+ */
+gint
+gst_tegra_csi_device_stream_off (GstTegraCsiDevice * self)
+{
+  guint32 type = self->buf_type;
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_STREAMOFF, &type);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_STREAMOFF", ret);
+
+  return ret;
+}
+
+/* The name v4l2-ctl uses: lower case, every run of other characters becomes
+ * one underscore, no underscore at either end. */
+static gchar *
+control_key (const gchar * name)
+{
+  GString *s = g_string_new (NULL);
+  gboolean pending = FALSE;
+
+  for (; *name; name++) {
+    if (g_ascii_isalnum (*name)) {
+      if (pending && s->len > 0)
+        g_string_append_c (s, '_');
+      pending = FALSE;
+      g_string_append_c (s, g_ascii_tolower (*name));
+    } else {
+      pending = TRUE;
+    }
+  }
+
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * gst_tegra_csi_device_find_control:
+ * @self: an open device
+ * @name: a control name as v4l2-ctl spells it (`drop_next_frames`; dashes
+ *   are taken as underscores, case is ignored)
+ * @ctrl: (out caller-allocates): the control's description
+ *
+ * Walks the controls with VIDIOC_QUERY_EXT_CTRL looking for @name.
+ *
+ * Returns: 0, -ENOENT if there is no such control, or another -errno.
+ */
+gint
+gst_tegra_csi_device_find_control (GstTegraCsiDevice * self,
+    const gchar * name, struct v4l2_query_ext_ctrl *ctrl)
+{
+  gchar *want = control_key (name);
+  guint32 id = V4L2_CTRL_FLAG_NEXT_CTRL;
+  gint ret = -ENOENT;
+
+  for (;;) {
+    gchar *key;
+    gint r;
+
+    memset (ctrl, 0, sizeof (*ctrl));
+    ctrl->id = id;
+    r = xioctl (self, VIDIOC_QUERY_EXT_CTRL, ctrl);
+    if (r < 0) {
+      if (r != -EINVAL)
+        ret = r;
+      break;
+    }
+    id = ctrl->id | V4L2_CTRL_FLAG_NEXT_CTRL;
+
+    if (ctrl->type == V4L2_CTRL_TYPE_CTRL_CLASS)
+      continue;
+
+    key = control_key (ctrl->name);
+    if (g_str_equal (key, want)) {
+      g_free (key);
+      ret = 0;
+      break;
+    }
+    g_free (key);
+  }
+
+  g_free (want);
+  return ret;
+}
+
+static gboolean
+control_is_64bit (GstTegraCsiDevice * self, guint32 id)
+{
+  struct v4l2_query_ext_ctrl q = {.id = id };
+
+  return xioctl (self, VIDIOC_QUERY_EXT_CTRL, &q) == 0
+      && q.type == V4L2_CTRL_TYPE_INTEGER64;
+}
+
+/**
+ * gst_tegra_csi_device_set_control:
+ * @self: an open device
+ * @id: a control id
+ * @value: the new value (integer, boolean, menu or button controls)
+ *
+ * Sets one control with VIDIOC_S_EXT_CTRLS.
+ *
+ * Returns: 0 or -errno.
+ */
+gint
+gst_tegra_csi_device_set_control (GstTegraCsiDevice * self, guint32 id,
+    gint64 value)
+{
+  struct v4l2_ext_control ctrl = {.id = id };
+  struct v4l2_ext_controls ctrls = {.which = V4L2_CTRL_WHICH_CUR_VAL,
+    .count = 1,.controls = &ctrl
+  };
+  gint ret;
+
+  if (control_is_64bit (self, id))
+    ctrl.value64 = value;
+  else
+    ctrl.value = (gint32) value;
+
+  ret = xioctl (self, VIDIOC_S_EXT_CTRLS, &ctrls);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_S_EXT_CTRLS", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_get_control:
+ * @self: an open device
+ * @id: a control id
+ * @value: (out): the current value
+ *
+ * Reads one control with VIDIOC_G_EXT_CTRLS.
+ *
+ * Returns: 0 or -errno.
+ */
+gint
+gst_tegra_csi_device_get_control (GstTegraCsiDevice * self, guint32 id,
+    gint64 * value)
+{
+  struct v4l2_ext_control ctrl = {.id = id };
+  struct v4l2_ext_controls ctrls = {.which = V4L2_CTRL_WHICH_CUR_VAL,
+    .count = 1,.controls = &ctrl
+  };
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_G_EXT_CTRLS, &ctrls);
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_G_EXT_CTRLS", ret);
+    return ret;
+  }
+
+  *value = control_is_64bit (self, id) ? ctrl.value64 : ctrl.value;
+  return 0;
+}

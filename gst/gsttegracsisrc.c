@@ -1,0 +1,1577 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tegracsi: the tegracsisrc element.
+ */
+
+/**
+ * SECTION:element-tegracsisrc
+ * @title: tegracsisrc
+ *
+ * Captures video from a V4L2 video capture device: the tegra-csi-sg driver,
+ * and any other capture node, single- or multi-planar (vivid, a USB
+ * camera). Frames are handed downstream without a copy, as dma-bufs
+ * exported from the driver's buffers (io-mode=auto or dmabuf) or as
+ * mappings of them (io-mode=mmap). Every buffer carries a #GstVideoMeta
+ * with the driver's strides and offsets, its V4L2 sequence number as
+ * offset, and the driver's CLOCK_MONOTONIC capture time as a
+ * #GstReferenceTimestampMeta with reference caps
+ * `timestamp/x-clock-monotonic`. The PTS is that capture time expressed
+ * in pipeline running time.
+ *
+ * Frames the driver skipped (gaps in the sequence) are counted in #stats
+ * and posted as QoS messages; frames the driver flags as erroneous are
+ * dropped or pushed marked %GST_BUFFER_FLAG_CORRUPTED (#error-frames).
+ * When no frame arrives for #timeout milliseconds the element posts an
+ * error instead of waiting forever.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 tegracsisrc device=/dev/video0 ! videoconvert ! autovideosink
+ * ]| Shows the default format of the first capture device.
+ * |[
+ * gst-launch-1.0 tegracsisrc io-mode=dmabuf num-buffers=100 \
+ *     ! 'video/x-raw(memory:DMABuf),format=UYVY,width=1920,height=1080' \
+ *     ! fakesink
+ * ]| Captures 100 frames as dma-bufs exported by the driver.
+ * |[
+ * gst-launch-1.0 tegracsisrc extra-controls="c,test_pattern=1" \
+ *     ! 'video/x-bayer,format=rggb' ! bayer2rgb ! videoconvert ! autovideosink
+ * ]| Selects a test pattern through a V4L2 control and shows 8-bit Bayer.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsttegracsisrc.h"
+#include "gsttegracsibufferpool.h"
+#include "gsttegracsidevice.h"
+#include "gsttegracsiformat.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_src_debug);
+#define GST_CAT_DEFAULT gst_tegra_csi_src_debug
+
+#define DEFAULT_DEVICE "/dev/video0"
+#define DEFAULT_IO_MODE GST_TEGRA_CSI_IO_MODE_AUTO
+#define DEFAULT_CAPTURE_BUFFERS 0
+#define MIN_CAPTURE_BUFFERS 2
+#define MAX_CAPTURE_BUFFERS 32
+#define AUTO_CAPTURE_BUFFERS 4
+#define DEFAULT_TIMEOUT 5000
+#define MAX_TIMEOUT 3600000
+#define DEFAULT_ERROR_FRAMES GST_TEGRA_CSI_ERROR_FRAMES_DROP
+
+enum
+{
+  PROP_0,
+  PROP_DEVICE,
+  PROP_DEVICE_NAME,
+  PROP_DEVICE_FD,
+  PROP_IO_MODE,
+  PROP_CAPTURE_BUFFERS,
+  PROP_EXTRA_CONTROLS,
+  PROP_TIMEOUT,
+  PROP_ERROR_FRAMES,
+  PROP_STATS,
+};
+
+struct _GstTegraCsiSrc
+{
+  GstPushSrc parent;
+
+  /* Properties, protected by the object lock. */
+  gchar *device_path;
+  GstTegraCsiIoMode io_mode;
+  guint capture_buffers;
+  GstStructure *extra_controls;
+  guint timeout;
+  GstTegraCsiErrorFrames error_frames;
+
+  /* The open device and the active pool. Written in start(), stop() and
+   * the negotiation vfuncs; the pointers are also read under the object
+   * lock from property getters and unlock(), which take a reference. */
+  GstTegraCsiDevice *device;
+  GstTegraCsiBufferPool *pool;
+
+  /* Written in start() only. */
+  GstTegraCsiPoolMemory memory;
+  GstCaps *probed_caps;
+  gchar *offered;               /* "UYVY, YUYV, ..." for error messages */
+  GArray *fourccs;              /* guint32, what the device offers */
+
+  /* Negotiated state, written by set_caps() in the streaming thread. */
+  GstVideoInfo info;
+  const GstTegraCsiFormat *format;
+  guint n_memories;
+  gsize memory_sizes[VIDEO_MAX_PLANES];
+  GstClockTime frame_duration;
+
+  /* Streaming thread only. */
+  gboolean have_sequence;
+  guint32 next_sequence;
+  GstCaps *monotonic_caps;
+
+  /* Statistics, protected by the object lock. */
+  guint64 captured;
+  guint64 dropped;
+  guint64 errored;
+  guint64 bytes_copied;
+};
+
+#define gst_tegra_csi_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstTegraCsiSrc, gst_tegra_csi_src, GST_TYPE_PUSH_SRC,
+    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_src_debug, "tegracsi-src", 0,
+        "tegracsisrc element"));
+GST_ELEMENT_REGISTER_DEFINE (tegracsisrc, "tegracsisrc", GST_RANK_NONE,
+    GST_TYPE_TEGRA_CSI_SRC);
+
+#define GST_TYPE_TEGRA_CSI_IO_MODE (gst_tegra_csi_io_mode_get_type ())
+static GType
+gst_tegra_csi_io_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TEGRA_CSI_IO_MODE_AUTO,
+        "Export dma-bufs when the device can, else mmap", "auto"},
+    {GST_TEGRA_CSI_IO_MODE_MMAP, "Map the driver's buffers", "mmap"},
+    {GST_TEGRA_CSI_IO_MODE_DMABUF,
+        "Export the driver's buffers as dma-bufs", "dmabuf"},
+    {GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT,
+        "Capture into downstream dma-bufs (not supported yet)",
+        "dmabuf-import"},
+    {GST_TEGRA_CSI_IO_MODE_USERPTR,
+        "Capture into downstream memory (not supported yet)", "userptr"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstTegraCsiIoMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+#define GST_TYPE_TEGRA_CSI_ERROR_FRAMES (gst_tegra_csi_error_frames_get_type ())
+static GType
+gst_tegra_csi_error_frames_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TEGRA_CSI_ERROR_FRAMES_DROP, "Drop the frame", "drop"},
+    {GST_TEGRA_CSI_ERROR_FRAMES_MARK,
+        "Push the frame flagged as corrupted", "mark"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstTegraCsiErrorFrames", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* Returns the device with a reference, or NULL when not started. */
+static GstTegraCsiDevice *
+get_device (GstTegraCsiSrc * self)
+{
+  GstTegraCsiDevice *device = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->device)
+    device = gst_object_ref (self->device);
+  GST_OBJECT_UNLOCK (self);
+
+  return device;
+}
+
+static GstTegraCsiBufferPool *
+get_pool (GstTegraCsiSrc * self)
+{
+  GstTegraCsiBufferPool *pool = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->pool)
+    pool = gst_object_ref (self->pool);
+  GST_OBJECT_UNLOCK (self);
+
+  return pool;
+}
+
+/* ------------------------------------------------------------------ */
+/* Controls */
+
+static gboolean
+value_to_int64 (const GValue * value, gint64 * out)
+{
+  GValue v = G_VALUE_INIT;
+
+  if (G_VALUE_HOLDS_BOOLEAN (value)) {
+    *out = g_value_get_boolean (value);
+    return TRUE;
+  }
+
+  g_value_init (&v, G_TYPE_INT64);
+  if (!g_value_transform (value, &v))
+    return FALSE;
+  *out = g_value_get_int64 (&v);
+  g_value_unset (&v);
+  return TRUE;
+}
+
+typedef struct
+{
+  GstTegraCsiSrc *self;
+  GstTegraCsiDevice *device;
+} ApplyControls;
+
+static gboolean
+apply_one_control (GQuark field, const GValue * value, gpointer user_data)
+{
+  ApplyControls *ctx = user_data;
+  const gchar *name = g_quark_to_string (field);
+  const gchar *path = gst_tegra_csi_device_get_path (ctx->device);
+  struct v4l2_query_ext_ctrl ctrl;
+  gint64 v;
+  gint ret;
+
+  if (!value_to_int64 (value, &v)) {
+    GST_ELEMENT_WARNING (ctx->self, RESOURCE, SETTINGS,
+        ("Control '%s' of device '%s' needs an integer or boolean value.",
+            name, path), (NULL));
+    return TRUE;
+  }
+
+  ret = gst_tegra_csi_device_find_control (ctx->device, name, &ctrl);
+  if (ret < 0) {
+    GST_ELEMENT_WARNING (ctx->self, RESOURCE, SETTINGS,
+        ("Device '%s' has no control '%s'.", path, name),
+        ("VIDIOC_QUERY_EXT_CTRL: %s", g_strerror (-ret)));
+    return TRUE;
+  }
+
+  ret = gst_tegra_csi_device_set_control (ctx->device, ctrl.id, v);
+  if (ret < 0) {
+    GST_ELEMENT_WARNING (ctx->self, RESOURCE, SETTINGS,
+        ("Device '%s' refused %s=%" G_GINT64_FORMAT ".", path, name, v),
+        ("VIDIOC_S_EXT_CTRLS: %s", g_strerror (-ret)));
+    return TRUE;
+  }
+
+  GST_INFO_OBJECT (ctx->self, "control %s (0x%08x) set to %" G_GINT64_FORMAT,
+      name, ctrl.id, v);
+  return TRUE;
+}
+
+/* Applies @controls to the open device, posting a warning for each
+ * control that cannot be set. */
+static void
+apply_controls (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
+    const GstStructure * controls)
+{
+  ApplyControls ctx = { self, device };
+
+  if (controls)
+    gst_structure_foreach (controls, apply_one_control, &ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Probing */
+
+static GValue *
+interval_to_framerates (const GArray * intervals, GValue * out)
+{
+  guint i;
+
+  if (intervals->len == 0)
+    return NULL;
+
+  if (g_array_index (intervals, struct v4l2_frmivalenum, 0).type !=
+      V4L2_FRMIVAL_TYPE_DISCRETE) {
+    const struct v4l2_frmivalenum *iv =
+        &g_array_index (intervals, struct v4l2_frmivalenum, 0);
+    /* the longest interval is the lowest rate */
+    g_value_init (out, GST_TYPE_FRACTION_RANGE);
+    gst_value_set_fraction_range_full (out,
+        iv->stepwise.max.denominator, MAX (iv->stepwise.max.numerator, 1),
+        iv->stepwise.min.denominator, MAX (iv->stepwise.min.numerator, 1));
+    return out;
+  }
+
+  g_value_init (out, GST_TYPE_LIST);
+  for (i = 0; i < intervals->len; i++) {
+    const struct v4l2_frmivalenum *iv =
+        &g_array_index (intervals, struct v4l2_frmivalenum, i);
+    GValue rate = G_VALUE_INIT;
+
+    if (iv->discrete.numerator == 0 || iv->discrete.denominator == 0)
+      continue;
+    g_value_init (&rate, GST_TYPE_FRACTION);
+    gst_value_set_fraction (&rate, iv->discrete.denominator,
+        iv->discrete.numerator);
+    gst_value_list_append_and_take_value (out, &rate);
+  }
+
+  if (gst_value_list_get_size (out) == 0) {
+    g_value_unset (out);
+    return NULL;
+  }
+  return out;
+}
+
+static void
+set_framerates (GstTegraCsiDevice * device,
+    GstStructure * s, guint32 fourcc, guint32 width, guint32 height)
+{
+  GArray *intervals = gst_tegra_csi_device_enum_frame_intervals (device,
+      fourcc, width, height);
+  GValue rates = G_VALUE_INIT;
+
+  if (interval_to_framerates (intervals, &rates)) {
+    gst_structure_take_value (s, "framerate", &rates);
+  } else {
+    guint32 n, d;
+
+    /* No enumeration: offer the current rate if the device has one,
+     * else a variable rate. */
+    if (gst_tegra_csi_device_get_frame_interval (device, &n, &d) == 0)
+      gst_structure_set (s, "framerate", GST_TYPE_FRACTION, d, n, NULL);
+    else
+      gst_structure_set (s, "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
+  }
+
+  g_array_unref (intervals);
+}
+
+static GstCaps *
+probe_format (GstTegraCsiDevice * device,
+    const GstTegraCsiFormat * format)
+{
+  GArray *sizes = gst_tegra_csi_device_enum_frame_sizes (device,
+      format->fourcc);
+  GstCaps *caps = gst_caps_new_empty ();
+  guint i;
+
+  for (i = 0; i < sizes->len; i++) {
+    const struct v4l2_frmsizeenum *sz =
+        &g_array_index (sizes, struct v4l2_frmsizeenum, i);
+    GstStructure *s = gst_tegra_csi_format_to_structure (format);
+
+    if (sz->type == V4L2_FRMSIZE_TYPE_DISCRETE) {
+      gst_structure_set (s, "width", G_TYPE_INT, sz->discrete.width,
+          "height", G_TYPE_INT, sz->discrete.height, NULL);
+      set_framerates (device, s, format->fourcc, sz->discrete.width,
+          sz->discrete.height);
+    } else {
+      gst_structure_set (s,
+          "width", GST_TYPE_INT_RANGE, (gint) sz->stepwise.min_width,
+          (gint) sz->stepwise.max_width,
+          "height", GST_TYPE_INT_RANGE, (gint) sz->stepwise.min_height,
+          (gint) sz->stepwise.max_height, NULL);
+      set_framerates (device, s, format->fourcc, sz->stepwise.max_width,
+          sz->stepwise.max_height);
+    }
+    if (format->kind == GST_TEGRA_CSI_FORMAT_RAW)
+      gst_structure_set (s, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+          "interlace-mode", G_TYPE_STRING, "progressive", NULL);
+    gst_caps_append_structure (caps, s);
+  }
+
+  if (sizes->len == 0) {
+    /* No size enumeration: whatever TRY_FMT accepts. */
+    GstStructure *s = gst_tegra_csi_format_to_structure (format);
+
+    gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+        "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
+    set_framerates (device, s, format->fourcc, 0, 0);
+    gst_caps_append_structure (caps, s);
+  }
+
+  g_array_unref (sizes);
+  return caps;
+}
+
+/* Builds the caps of every format the device offers that the table knows,
+ * and the list of what it offers for error messages. */
+static GstCaps *
+probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device)
+{
+  GArray *descs = gst_tegra_csi_device_enum_formats (device);
+  GstCaps *sysmem = gst_caps_new_empty ();
+  GString *offered = g_string_new (NULL);
+  guint i;
+
+  g_array_set_size (self->fourccs, 0);
+
+  for (i = 0; i < descs->len; i++) {
+    const struct v4l2_fmtdesc *d = &g_array_index (descs,
+        struct v4l2_fmtdesc, i);
+    const GstTegraCsiFormat *format =
+        gst_tegra_csi_format_from_fourcc (d->pixelformat);
+
+    g_array_append_val (self->fourccs, d->pixelformat);
+    g_string_append_printf (offered, "%s%" GST_FOURCC_FORMAT " (%s)",
+        i ? ", " : "", GST_FOURCC_ARGS (d->pixelformat), d->description);
+
+    if (format == NULL) {
+      GST_INFO_OBJECT (self, "ignoring format %" GST_FOURCC_FORMAT " (%s)",
+          GST_FOURCC_ARGS (d->pixelformat), d->description);
+      continue;
+    }
+    sysmem = gst_caps_merge (sysmem, probe_format (device, format));
+  }
+
+  g_array_unref (descs);
+  g_free (self->offered);
+  self->offered = g_string_free (offered, FALSE);
+
+  if (self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF) {
+    GstCaps *dmabuf = gst_caps_copy (sysmem);
+
+    gst_caps_set_features_simple (dmabuf,
+        gst_caps_features_new (GST_CAPS_FEATURE_MEMORY_DMABUF, NULL));
+    return gst_caps_merge (dmabuf, sysmem);
+  }
+
+  return sysmem;
+}
+
+/* Asks for one buffer to learn whether the queue is free (another file
+ * handle streaming makes REQBUFS fail with EBUSY) and whether VIDIOC_EXPBUF
+ * works, then frees it. Returns 0 or the -errno of REQBUFS; *can_export
+ * tells about EXPBUF. */
+static gint
+probe_queue (GstTegraCsiDevice * device,
+    gboolean * can_export, gint * export_error)
+{
+  guint32 count = 1, zero = 0;
+  gint ret, fd;
+
+  *can_export = FALSE;
+  *export_error = 0;
+
+  ret = gst_tegra_csi_device_request_buffers (device, V4L2_MEMORY_MMAP,
+      &count);
+  if (ret < 0)
+    return ret;
+
+  if (count > 0) {
+    fd = gst_tegra_csi_device_export_buffer (device, 0, 0);
+    if (fd >= 0) {
+      *can_export = TRUE;
+      close (fd);
+    } else {
+      *export_error = fd;
+    }
+  }
+
+  gst_tegra_csi_device_request_buffers (device, V4L2_MEMORY_MMAP, &zero);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* GstBaseSrc */
+
+static void
+post_open_error (GstTegraCsiSrc * self, const gchar * path, gint err)
+{
+  switch (err) {
+    case -ENOENT:
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("Device '%s' does not exist.", path), (NULL));
+      break;
+    case -ENODEV:
+    case -ENOTTY:
+    case GST_TEGRA_CSI_DEVICE_ENOTCAPTURE:
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("Device '%s' is not a V4L2 video capture device.", path),
+          ("%s", err == -ENODEV ? "not a character device" :
+              err == -ENOTTY ? "VIDIOC_QUERYCAP failed" :
+              "no streaming video capture capability"));
+      break;
+    case -EBUSY:
+      GST_ELEMENT_ERROR (self, RESOURCE, BUSY,
+          ("Device '%s' is busy: another application is using it.", path),
+          (NULL));
+      break;
+    default:
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+          ("Cannot open device '%s' for reading and writing: %s.", path,
+              g_strerror (-err)), (NULL));
+      break;
+  }
+}
+
+static gboolean
+gst_tegra_csi_src_start (GstBaseSrc * bsrc)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstTegraCsiDevice *device;
+  GstStructure *controls;
+  GstTegraCsiIoMode io_mode;
+  gboolean can_export;
+  gchar *path;
+  gint ret, export_error;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->device_path);
+  io_mode = self->io_mode;
+  controls = self->extra_controls ? gst_structure_copy (self->extra_controls)
+      : NULL;
+  self->captured = self->dropped = self->errored = self->bytes_copied = 0;
+  GST_OBJECT_UNLOCK (self);
+
+  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT ||
+      io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR) {
+    GEnumValue *v = g_enum_get_value (g_type_class_peek
+        (GST_TYPE_TEGRA_CSI_IO_MODE), io_mode);
+
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("io-mode %s is not supported yet (device '%s').", v->value_nick,
+            path), ("use io-mode=auto, mmap or dmabuf"));
+    goto err_free;
+  }
+
+  device = gst_tegra_csi_device_new (path);
+  ret = gst_tegra_csi_device_open (device);
+  if (ret < 0) {
+    post_open_error (self, path, ret);
+    gst_object_unref (device);
+    goto err_free;
+  }
+
+  ret = probe_queue (device, &can_export, &export_error);
+  if (ret < 0) {
+    post_open_error (self, path, ret);
+    goto err_close;
+  }
+
+  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF && !can_export) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Device '%s' cannot export dma-bufs: %s.", path,
+            g_strerror (-export_error)),
+        ("VIDIOC_EXPBUF failed; use io-mode=mmap or auto"));
+    goto err_close;
+  }
+
+  self->memory = (io_mode == GST_TEGRA_CSI_IO_MODE_MMAP || !can_export) ?
+      GST_TEGRA_CSI_POOL_MEMORY_MMAP : GST_TEGRA_CSI_POOL_MEMORY_DMABUF;
+
+  gst_clear_caps (&self->probed_caps);
+  self->probed_caps = probe_caps (self, device);
+  if (gst_caps_is_empty (self->probed_caps)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Device '%s' offers no format this element supports; it offers: %s.",
+            path, self->offered[0] ? self->offered : "nothing"), (NULL));
+    goto err_close;
+  }
+  GST_DEBUG_OBJECT (self, "probed caps: %" GST_PTR_FORMAT, self->probed_caps);
+
+  apply_controls (self, device, controls);
+
+  GST_OBJECT_LOCK (self);
+  self->device = device;
+  GST_OBJECT_UNLOCK (self);
+
+  self->have_sequence = FALSE;
+  self->format = NULL;
+  self->frame_duration = GST_CLOCK_TIME_NONE;
+
+  GST_INFO_OBJECT (self, "started on '%s' (%s), %s memory", path,
+      gst_tegra_csi_device_get_card (device),
+      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" : "mmap");
+
+  g_free (path);
+  if (controls)
+    gst_structure_free (controls);
+  return TRUE;
+
+err_close:
+  gst_tegra_csi_device_close (device);
+  gst_object_unref (device);
+err_free:
+  g_free (path);
+  if (controls)
+    gst_structure_free (controls);
+  return FALSE;
+}
+
+static gboolean
+gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstTegraCsiBufferPool *pool;
+  GstTegraCsiDevice *device;
+
+  GST_OBJECT_LOCK (self);
+  pool = self->pool;
+  self->pool = NULL;
+  device = self->device;
+  self->device = NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  if (pool) {
+    /* Stops streaming now if every buffer is back, else when the last
+     * one comes back. */
+    gst_buffer_pool_set_active (GST_BUFFER_POOL (pool), FALSE);
+    gst_object_unref (pool);
+  }
+
+  if (device) {
+    gst_tegra_csi_device_close (device);
+    gst_object_unref (device);
+  }
+
+  gst_clear_caps (&self->probed_caps);
+  self->format = NULL;
+
+  return TRUE;
+}
+
+static GstCaps *
+gst_tegra_csi_src_get_caps (GstBaseSrc * bsrc, GstCaps * filter)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstCaps *caps;
+
+  GST_OBJECT_LOCK (self);
+  if (self->probed_caps)
+    caps = gst_caps_ref (self->probed_caps);
+  else
+    caps = gst_pad_get_pad_template_caps (GST_BASE_SRC_PAD (bsrc));
+  GST_OBJECT_UNLOCK (self);
+
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+        GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (caps);
+    caps = tmp;
+  }
+
+  return caps;
+}
+
+static gboolean
+gst_tegra_csi_src_negotiate (GstBaseSrc * bsrc)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstCaps *peer;
+  gchar *wanted;
+
+  if (GST_BASE_SRC_CLASS (parent_class)->negotiate (bsrc))
+    return TRUE;
+
+  /* Say what downstream wanted and what the device has. An error posted
+   * already (by set_caps) is more precise: do not add a second one. */
+  if (self->format != NULL || self->probed_caps == NULL)
+    return FALSE;
+
+  peer = gst_pad_peer_query_caps (GST_BASE_SRC_PAD (bsrc), NULL);
+  wanted = gst_caps_to_string (peer);
+  GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+      ("Device '%s' does not support the format downstream wants (%s); "
+          "it offers: %s.", gst_tegra_csi_device_get_path (self->device),
+          wanted, self->offered), (NULL));
+  g_free (wanted);
+  gst_caps_unref (peer);
+
+  return FALSE;
+}
+
+static gint
+max_int (const GValue * v)
+{
+  if (G_VALUE_HOLDS_INT (v))
+    return g_value_get_int (v);
+  if (GST_VALUE_HOLDS_INT_RANGE (v))
+    return gst_value_get_int_range_max (v);
+  if (GST_VALUE_HOLDS_LIST (v)) {
+    gint best = 0;
+    guint i;
+
+    for (i = 0; i < gst_value_list_get_size (v); i++)
+      best = MAX (best, max_int (gst_value_list_get_value (v, i)));
+    return best;
+  }
+  return 0;
+}
+
+static gdouble
+max_rate (const GValue * v)
+{
+  gdouble d;
+
+  if (v == NULL)
+    return 0;
+  if (GST_VALUE_HOLDS_FRACTION (v)) {
+    gst_util_fraction_to_double (gst_value_get_fraction_numerator (v),
+        gst_value_get_fraction_denominator (v), &d);
+    return d;
+  }
+  if (GST_VALUE_HOLDS_FRACTION_RANGE (v))
+    return max_rate (gst_value_get_fraction_range_max (v));
+  if (GST_VALUE_HOLDS_LIST (v)) {
+    gdouble best = 0;
+    guint i;
+
+    for (i = 0; i < gst_value_list_get_size (v); i++)
+      best = MAX (best, max_rate (gst_value_list_get_value (v, i)));
+    return best;
+  }
+  return 0;
+}
+
+/* Adds the colorimetry the driver would use for the fixed format in @s. */
+static void
+fixate_colorimetry (GstTegraCsiSrc * self, GstStructure * s)
+{
+  const GstTegraCsiFormat *format;
+  struct v4l2_format fmt = { 0 };
+  GstVideoColorimetry cinfo;
+  gint width, height;
+  gchar *str;
+  guint i;
+
+  if (!gst_structure_has_name (s, "video/x-raw") || self->device == NULL)
+    return;
+  if (!gst_structure_get_int (s, "width", &width) ||
+      !gst_structure_get_int (s, "height", &height))
+    return;
+
+  for (i = 0; (format = gst_tegra_csi_format_from_structure (s, i)); i++) {
+    guint j;
+
+    for (j = 0; j < self->fourccs->len; j++)
+      if (g_array_index (self->fourccs, guint32, j) == format->fourcc)
+        goto found;
+  }
+  return;
+
+found:
+  fmt.type = gst_tegra_csi_device_get_buf_type (self->device);
+  if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
+    fmt.fmt.pix_mp.width = width;
+    fmt.fmt.pix_mp.height = height;
+    fmt.fmt.pix_mp.pixelformat = format->fourcc;
+    fmt.fmt.pix_mp.field = V4L2_FIELD_NONE;
+  } else {
+    fmt.fmt.pix.width = width;
+    fmt.fmt.pix.height = height;
+    fmt.fmt.pix.pixelformat = format->fourcc;
+    fmt.fmt.pix.field = V4L2_FIELD_NONE;
+  }
+  if (gst_tegra_csi_device_try_format (self->device, &fmt) < 0)
+    return;
+
+  gst_tegra_csi_format_get_colorimetry (&fmt, &cinfo);
+  str = gst_video_colorimetry_to_string (&cinfo);
+  if (str) {
+    if (gst_structure_has_field (s, "colorimetry"))
+      gst_structure_fixate_field_string (s, "colorimetry", str);
+    else
+      gst_structure_set (s, "colorimetry", G_TYPE_STRING, str, NULL);
+  }
+  g_free (str);
+}
+
+/* Largest size at the highest rate among the structures of the preferred
+ * (first) format; downstream's wishes are already in @caps. */
+static GstCaps *
+gst_tegra_csi_src_fixate (GstBaseSrc * bsrc, GstCaps * caps)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstStructure *first, *s;
+  GstCapsFeatures *first_features;
+  const gchar *first_format;
+  gint best = 0;
+  gint64 best_area = -1;
+  gdouble best_rate = -1;
+  GstCaps *out;
+  guint i;
+
+  caps = gst_caps_make_writable (caps);
+  first = gst_caps_get_structure (caps, 0);
+  first_features = gst_caps_get_features (caps, 0);
+  gst_structure_fixate_field (first, "format");
+  first_format = gst_structure_get_string (first, "format");
+
+  for (i = 0; i < gst_caps_get_size (caps); i++) {
+    const gchar *fmt;
+    gint64 area;
+    gdouble rate;
+
+    s = gst_caps_get_structure (caps, i);
+    if (!gst_structure_has_name (s, gst_structure_get_name (first)) ||
+        !gst_caps_features_is_equal (first_features,
+            gst_caps_get_features (caps, i)))
+      continue;
+    fmt = gst_structure_get_string (s, "format");
+    if (i != 0 && (fmt == NULL || first_format == NULL ||
+            !g_str_equal (fmt, first_format)))
+      continue;
+
+    area = (gint64) max_int (gst_structure_get_value (s, "width")) *
+        max_int (gst_structure_get_value (s, "height"));
+    rate = max_rate (gst_structure_get_value (s, "framerate"));
+    if (area > best_area || (area == best_area && rate > best_rate)) {
+      best = i;
+      best_area = area;
+      best_rate = rate;
+    }
+  }
+
+  out = gst_caps_copy_nth (caps, best);
+  gst_caps_unref (caps);
+
+  s = gst_caps_get_structure (out, 0);
+  gst_structure_fixate_field (s, "format");
+  gst_structure_fixate_field_nearest_int (s, "width", G_MAXINT);
+  gst_structure_fixate_field_nearest_int (s, "height", G_MAXINT);
+  if (gst_structure_has_field (s, "framerate"))
+    gst_structure_fixate_field_nearest_fraction (s, "framerate", G_MAXINT, 1);
+  fixate_colorimetry (self, s);
+
+  out = gst_caps_fixate (out);
+  GST_DEBUG_OBJECT (self, "fixated to %" GST_PTR_FORMAT, out);
+  return out;
+}
+
+static gboolean
+device_offers (GstTegraCsiSrc * self, guint32 fourcc)
+{
+  guint i;
+
+  for (i = 0; i < self->fourccs->len; i++)
+    if (g_array_index (self->fourccs, guint32, i) == fourcc)
+      return TRUE;
+  return FALSE;
+}
+
+static guint32
+fmt_fourcc (const struct v4l2_format *fmt, guint * width, guint * height)
+{
+  if (fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
+    *width = fmt->fmt.pix_mp.width;
+    *height = fmt->fmt.pix_mp.height;
+    return fmt->fmt.pix_mp.pixelformat;
+  }
+  *width = fmt->fmt.pix.width;
+  *height = fmt->fmt.pix.height;
+  return fmt->fmt.pix.pixelformat;
+}
+
+static gboolean
+gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstTegraCsiDevice *device = self->device;
+  const gchar *path = gst_tegra_csi_device_get_path (device);
+  const GstTegraCsiFormat *format = NULL;
+  struct v4l2_format fmt = { 0 };
+  GstTegraCsiBufferPool *old_pool;
+  GstStructure *s;
+  gint width = 0, height = 0, fps_n = 0, fps_d = 1;
+  guint got_w = 0, got_h = 0;
+  guint32 tpf_n, tpf_d;
+  gchar *str;
+  guint i;
+  gint ret;
+
+  GST_DEBUG_OBJECT (self, "set caps %" GST_PTR_FORMAT, caps);
+
+  s = gst_caps_get_structure (caps, 0);
+  for (i = 0; (format = gst_tegra_csi_format_from_structure (s, i)); i++)
+    if (device_offers (self, format->fourcc))
+      break;
+
+  str = gst_caps_to_string (caps);
+  if (format == NULL || !gst_structure_get_int (s, "width", &width) ||
+      !gst_structure_get_int (s, "height", &height)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Device '%s' does not support the format %s; it offers: %s.", path,
+            str, self->offered), (NULL));
+    goto err;
+  }
+  gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d);
+
+  /* A new format needs the old buffers freed first. */
+  GST_OBJECT_LOCK (self);
+  old_pool = self->pool;
+  self->pool = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (old_pool) {
+    gst_buffer_pool_set_active (GST_BUFFER_POOL (old_pool), FALSE);
+    gst_object_unref (old_pool);
+  }
+
+  fmt.type = gst_tegra_csi_device_get_buf_type (device);
+  if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
+    fmt.fmt.pix_mp.width = width;
+    fmt.fmt.pix_mp.height = height;
+    fmt.fmt.pix_mp.pixelformat = format->fourcc;
+    fmt.fmt.pix_mp.field = V4L2_FIELD_NONE;
+  } else {
+    fmt.fmt.pix.width = width;
+    fmt.fmt.pix.height = height;
+    fmt.fmt.pix.pixelformat = format->fourcc;
+    fmt.fmt.pix.field = V4L2_FIELD_NONE;
+  }
+
+  ret = gst_tegra_csi_device_set_format (device, &fmt);
+  if (ret == -EBUSY) {
+    post_open_error (self, path, ret);
+    goto err;
+  }
+  if (ret < 0 || fmt_fourcc (&fmt, &got_w, &got_h) != format->fourcc ||
+      got_w != (guint) width || got_h != (guint) height) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Device '%s' does not support the format %s; it offers: %s.", path,
+            str, self->offered),
+        ("VIDIOC_S_FMT: %s; driver chose %" GST_FOURCC_FORMAT " %ux%u",
+            ret < 0 ? g_strerror (-ret) : "ok",
+            GST_FOURCC_ARGS (fmt_fourcc (&fmt, &got_w, &got_h)), got_w,
+            got_h));
+    goto err;
+  }
+
+  if (!gst_tegra_csi_format_fill_video_info (format, &fmt, &self->info,
+          self->memory_sizes)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Device '%s' reports a layout this element cannot describe for %s.",
+            path, str), (NULL));
+    goto err;
+  }
+  self->n_memories = format->n_memories;
+  self->format = format;
+
+  if (fps_n > 0) {
+    tpf_n = fps_d;
+    tpf_d = fps_n;
+    ret = gst_tegra_csi_device_set_frame_interval (device, &tpf_n, &tpf_d);
+    if (ret == 0 && (guint64) tpf_n * fps_n != (guint64) tpf_d * fps_d)
+      GST_WARNING_OBJECT (self, "asked for %d/%d fps, driver chose %u/%u",
+          fps_n, fps_d, tpf_d, tpf_n);
+    self->frame_duration = gst_util_uint64_scale (GST_SECOND, fps_d, fps_n);
+  } else {
+    self->frame_duration = GST_CLOCK_TIME_NONE;
+  }
+
+  self->have_sequence = FALSE;
+  GST_INFO_OBJECT (self, "format %" GST_FOURCC_FORMAT " %dx%d, %u memories, "
+      "stride %d, frame duration %" GST_TIME_FORMAT,
+      GST_FOURCC_ARGS (format->fourcc), width, height, self->n_memories,
+      self->info.stride[0], GST_TIME_ARGS (self->frame_duration));
+
+  g_free (str);
+  return TRUE;
+
+err:
+  g_free (str);
+  self->format = NULL;
+  return FALSE;
+}
+
+static gboolean
+gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstTegraCsiBufferPool *pool;
+  GstStructure *config;
+  GstCaps *caps;
+  guint count, min = 0, max = 0, size = 0, want;
+
+  if (self->format == NULL)
+    return FALSE;
+
+  gst_query_parse_allocation (query, &caps, NULL);
+  if (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_parse_nth_allocation_pool (query, 0, NULL, &size, &min, &max);
+
+  GST_OBJECT_LOCK (self);
+  want = self->capture_buffers;
+  GST_OBJECT_UNLOCK (self);
+
+  /* Automatic: enough for the driver to fill while downstream holds what
+   * it said it needs. */
+  count = want ? want : CLAMP (min + 2, AUTO_CAPTURE_BUFFERS,
+      MAX_CAPTURE_BUFFERS);
+
+  pool = gst_tegra_csi_buffer_pool_new (self->device, self->memory);
+  gst_tegra_csi_buffer_pool_set_layout (pool, &self->info, self->n_memories,
+      self->memory_sizes, count);
+  GST_OBJECT_LOCK (self);
+  gst_tegra_csi_buffer_pool_set_timeout (pool, self->timeout);
+  GST_OBJECT_UNLOCK (self);
+
+  config = gst_buffer_pool_get_config (GST_BUFFER_POOL (pool));
+  gst_buffer_pool_config_set_params (config, caps, self->info.size, count,
+      count);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  if (!gst_buffer_pool_set_config (GST_BUFFER_POOL (pool), config)) {
+    gst_object_unref (pool);
+    return FALSE;
+  }
+
+  /* Our pool replaces whatever downstream offered: basesrc activates it. */
+  if (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_set_nth_allocation_pool (query, 0, GST_BUFFER_POOL (pool),
+        self->info.size, count, count);
+  else
+    gst_query_add_allocation_pool (query, GST_BUFFER_POOL (pool),
+        self->info.size, count, count);
+
+  GST_OBJECT_LOCK (self);
+  gst_object_replace ((GstObject **) & self->pool, GST_OBJECT (pool));
+  GST_OBJECT_UNLOCK (self);
+  gst_object_unref (pool);
+
+  return TRUE;
+}
+
+static void
+post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
+{
+  const gchar *path = gst_tegra_csi_device_get_path (self->device);
+  gint err = gst_tegra_csi_buffer_pool_get_error (pool);
+
+  switch (err) {
+    case -EBUSY:
+      post_open_error (self, path, err);
+      break;
+    case -EIO:
+    case -ENODEV:
+    case -ENXIO:
+    case -EBADF:
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("Device '%s' is gone: %s.", path, g_strerror (-err)), (NULL));
+      break;
+    default:
+      GST_ELEMENT_ERROR (self, RESOURCE, READ,
+          ("Capture from device '%s' failed: %s.", path,
+              g_strerror (-err)), (NULL));
+      break;
+  }
+}
+
+static void
+timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
+{
+  GstReferenceTimestampMeta *meta;
+  GstClock *clock;
+  GstClockTime pts = GST_CLOCK_TIME_NONE;
+
+  meta = gst_buffer_get_reference_timestamp_meta (buf, self->monotonic_caps);
+  clock = gst_element_get_clock (GST_ELEMENT (self));
+
+  if (clock) {
+    GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
+    GstClockTime now, mono_now = 0, delay = 0;
+    struct timespec t1, t2;
+
+    /* Sample the pipeline clock between two reads of CLOCK_MONOTONIC:
+     * the capture happened (mono_now - raw) before "now" on the pipeline
+     * clock, whatever that clock is. */
+    clock_gettime (CLOCK_MONOTONIC, &t1);
+    now = gst_clock_get_time (clock);
+    clock_gettime (CLOCK_MONOTONIC, &t2);
+    if (meta) {
+      mono_now = (GST_TIMESPEC_TO_TIME (t1) + GST_TIMESPEC_TO_TIME (t2)) / 2;
+      if (mono_now > meta->timestamp)
+        delay = mono_now - meta->timestamp;
+    }
+    if (now > base + delay)
+      pts = now - base - delay;
+    else
+      pts = 0;
+    gst_object_unref (clock);
+  }
+
+  GST_BUFFER_PTS (buf) = pts;
+  GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (buf) = self->frame_duration;
+}
+
+/* Counts and reports the frames the sequence numbers show as lost. */
+static void
+account_sequence (GstTegraCsiSrc * self, GstBuffer * buf)
+{
+  guint32 seq = (guint32) GST_BUFFER_OFFSET (buf);
+  guint32 gap = 0;
+  guint64 captured, dropped;
+
+  if (self->have_sequence && seq != self->next_sequence) {
+    gap = seq - self->next_sequence;
+    if (gap > G_MAXINT32)       /* went backwards: the driver restarted */
+      gap = 0;
+  }
+  self->have_sequence = TRUE;
+  self->next_sequence = seq + 1;
+
+  GST_OBJECT_LOCK (self);
+  self->captured++;
+  self->dropped += gap;
+  captured = self->captured;
+  dropped = self->dropped;
+  GST_OBJECT_UNLOCK (self);
+
+  if (gap > 0) {
+    GstClockTime lost_duration = GST_CLOCK_TIME_NONE, lost_pts;
+    GstMessage *msg;
+
+    if (GST_CLOCK_TIME_IS_VALID (self->frame_duration))
+      lost_duration = self->frame_duration * gap;
+    lost_pts = GST_BUFFER_PTS (buf);
+    if (GST_CLOCK_TIME_IS_VALID (lost_pts) &&
+        GST_CLOCK_TIME_IS_VALID (lost_duration))
+      lost_pts = lost_pts > lost_duration ? lost_pts - lost_duration : 0;
+
+    GST_INFO_OBJECT (self, "sequence %u: %u frame(s) lost", seq, gap);
+    msg = gst_message_new_qos (GST_OBJECT (self), TRUE, lost_pts, lost_pts,
+        lost_pts, lost_duration);
+    gst_message_set_qos_values (msg,
+        GST_CLOCK_TIME_IS_VALID (lost_duration) ? (gint64) lost_duration : 0,
+        1.0, 1000000);
+    gst_message_set_qos_stats (msg, GST_FORMAT_BUFFERS, captured, dropped);
+    gst_element_post_message (GST_ELEMENT (self), msg);
+  }
+}
+
+static GstFlowReturn
+gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (psrc);
+  GstTegraCsiBufferPool *pool = get_pool (self);
+  GstFlowReturn flow = GST_FLOW_ERROR;
+  GstBuffer *buf;
+
+  if (pool == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("no buffer pool"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  for (;;) {
+    GstTegraCsiErrorFrames policy;
+
+    flow = gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (pool), &buf, NULL);
+    if (flow != GST_FLOW_OK)
+      break;
+
+    timestamp_buffer (self, buf);
+    account_sequence (self, buf);
+
+    if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED)) {
+      *outbuf = buf;
+      break;
+    }
+
+    GST_OBJECT_LOCK (self);
+    self->errored++;
+    policy = self->error_frames;
+    GST_OBJECT_UNLOCK (self);
+
+    if (policy == GST_TEGRA_CSI_ERROR_FRAMES_MARK) {
+      GST_DEBUG_OBJECT (self, "pushing errored frame %" G_GUINT64_FORMAT
+          " marked corrupted", GST_BUFFER_OFFSET (buf));
+      *outbuf = buf;
+      break;
+    }
+    GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
+        GST_BUFFER_OFFSET (buf));
+    gst_buffer_unref (buf);
+  }
+
+  if (flow == GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED) {
+    guint timeout;
+
+    GST_OBJECT_LOCK (self);
+    timeout = self->timeout;
+    GST_OBJECT_UNLOCK (self);
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Device '%s' stalled: no frame for %u ms.",
+            gst_tegra_csi_device_get_path (self->device), timeout), (NULL));
+    flow = GST_FLOW_ERROR;
+  } else if (flow == GST_FLOW_ERROR) {
+    post_pool_error (self, pool);
+  }
+
+  gst_object_unref (pool);
+  return flow;
+}
+
+static gboolean
+gst_tegra_csi_src_unlock (GstBaseSrc * bsrc)
+{
+  GstTegraCsiBufferPool *pool = get_pool (GST_TEGRA_CSI_SRC (bsrc));
+
+  if (pool) {
+    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), TRUE);
+    gst_object_unref (pool);
+  }
+  return TRUE;
+}
+
+static gboolean
+gst_tegra_csi_src_unlock_stop (GstBaseSrc * bsrc)
+{
+  GstTegraCsiBufferPool *pool = get_pool (GST_TEGRA_CSI_SRC (bsrc));
+
+  if (pool) {
+    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), FALSE);
+    gst_object_unref (pool);
+  }
+  return TRUE;
+}
+
+static gboolean
+gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY &&
+      GST_CLOCK_TIME_IS_VALID (self->frame_duration)) {
+    GstTegraCsiBufferPool *pool = get_pool (self);
+    guint count = 0;
+    GstClockTime min, max;
+
+    if (pool) {
+      count = gst_tegra_csi_buffer_pool_get_count (pool);
+      gst_object_unref (pool);
+    }
+    if (count == 0) {
+      GST_OBJECT_LOCK (self);
+      count = self->capture_buffers ? self->capture_buffers :
+          AUTO_CAPTURE_BUFFERS;
+      GST_OBJECT_UNLOCK (self);
+    }
+
+    /* A frame is complete one interval after it started; the driver
+     * holds at most count of them before we take one. */
+    min = self->frame_duration;
+    max = self->frame_duration * count;
+    gst_query_set_latency (query, TRUE, min, max);
+    GST_DEBUG_OBJECT (self, "latency min %" GST_TIME_FORMAT " max %"
+        GST_TIME_FORMAT, GST_TIME_ARGS (min), GST_TIME_ARGS (max));
+    return TRUE;
+  }
+
+  return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject */
+
+static GstStructure *
+build_stats (GstTegraCsiSrc * self)
+{
+  GstTegraCsiBufferPool *pool = get_pool (self);
+  guint queued = 0;
+  GstStructure *s;
+
+  if (pool) {
+    queued = gst_tegra_csi_buffer_pool_get_queued (pool);
+    gst_object_unref (pool);
+  }
+
+  GST_OBJECT_LOCK (self);
+  s = gst_structure_new ("stats",
+      "captured", G_TYPE_UINT64, self->captured,
+      "dropped", G_TYPE_UINT64, self->dropped,
+      "errored", G_TYPE_UINT64, self->errored,
+      "bytes-copied", G_TYPE_UINT64, self->bytes_copied,
+      "queued", G_TYPE_UINT, queued, NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  return s;
+}
+
+static void
+gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (object);
+
+  switch (prop_id) {
+    case PROP_DEVICE:
+      GST_OBJECT_LOCK (self);
+      g_free (self->device_path);
+      self->device_path = g_value_dup_string (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_IO_MODE:
+      GST_OBJECT_LOCK (self);
+      self->io_mode = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_CAPTURE_BUFFERS:{
+      guint n = g_value_get_uint (value);
+
+      if (n == 1) {
+        GST_WARNING_OBJECT (self, "capture-buffers must be 0 or 2 to 32, "
+            "using 2");
+        n = MIN_CAPTURE_BUFFERS;
+      }
+      GST_OBJECT_LOCK (self);
+      self->capture_buffers = n;
+      GST_OBJECT_UNLOCK (self);
+      break;
+    }
+    case PROP_EXTRA_CONTROLS:{
+      const GstStructure *s = gst_value_get_structure (value);
+      GstTegraCsiDevice *device;
+
+      GST_OBJECT_LOCK (self);
+      if (self->extra_controls)
+        gst_structure_free (self->extra_controls);
+      self->extra_controls = s ? gst_structure_copy (s) : NULL;
+      GST_OBJECT_UNLOCK (self);
+
+      /* Applied now when the device is open, else at start. */
+      device = get_device (self);
+      if (device) {
+        apply_controls (self, device, s);
+        gst_object_unref (device);
+      }
+      break;
+    }
+    case PROP_TIMEOUT:{
+      GstTegraCsiBufferPool *pool;
+
+      GST_OBJECT_LOCK (self);
+      self->timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      pool = get_pool (self);
+      if (pool) {
+        gst_tegra_csi_buffer_pool_set_timeout (pool, g_value_get_uint (value));
+        gst_object_unref (pool);
+      }
+      break;
+    }
+    case PROP_ERROR_FRAMES:
+      GST_OBJECT_LOCK (self);
+      self->error_frames = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (object);
+
+  switch (prop_id) {
+    case PROP_DEVICE:
+      GST_OBJECT_LOCK (self);
+      g_value_set_string (value, self->device_path);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_DEVICE_NAME:{
+      GstTegraCsiDevice *device = get_device (self);
+
+      g_value_set_string (value, device ?
+          gst_tegra_csi_device_get_card (device) : NULL);
+      if (device)
+        gst_object_unref (device);
+      break;
+    }
+    case PROP_DEVICE_FD:{
+      GstTegraCsiDevice *device = get_device (self);
+
+      g_value_set_int (value, device ? gst_tegra_csi_device_get_fd (device) :
+          -1);
+      if (device)
+        gst_object_unref (device);
+      break;
+    }
+    case PROP_IO_MODE:
+      GST_OBJECT_LOCK (self);
+      g_value_set_enum (value, self->io_mode);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_CAPTURE_BUFFERS:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->capture_buffers);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_EXTRA_CONTROLS:
+      GST_OBJECT_LOCK (self);
+      gst_value_set_structure (value, self->extra_controls);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->timeout);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_ERROR_FRAMES:
+      GST_OBJECT_LOCK (self);
+      g_value_set_enum (value, self->error_frames);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, build_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_tegra_csi_src_finalize (GObject * object)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (object);
+
+  g_free (self->device_path);
+  if (self->extra_controls)
+    gst_structure_free (self->extra_controls);
+  gst_clear_caps (&self->probed_caps);
+  gst_caps_unref (self->monotonic_caps);
+  g_array_unref (self->fourccs);
+  g_free (self->offered);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
+  GstPadTemplate *templ;
+  GstCaps *caps;
+
+  gobject_class->set_property = gst_tegra_csi_src_set_property;
+  gobject_class->get_property = gst_tegra_csi_src_get_property;
+  gobject_class->finalize = gst_tegra_csi_src_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_DEVICE,
+      g_param_spec_string ("device", "Device",
+          "Path of the V4L2 video capture device node to open. "
+          "Default: " DEFAULT_DEVICE ".", DEFAULT_DEVICE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
+      g_param_spec_string ("device-name", "Device Name",
+          "Card name the driver reports for the open device (VIDIOC_QUERYCAP), "
+          "or NULL while the device is closed.", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_property (gobject_class, PROP_DEVICE_FD,
+      g_param_spec_int ("device-fd", "Device File Descriptor",
+          "File descriptor of the open device, or -1 while it is closed "
+          "(from -1 to the largest int).", -1, G_MAXINT, -1,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_property (gobject_class, PROP_IO_MODE,
+      g_param_spec_enum ("io-mode", "I/O Mode",
+          "How frames reach the pipeline: auto exports dma-bufs when the "
+          "device supports VIDIOC_EXPBUF and maps the buffers otherwise; "
+          "mmap maps them; dmabuf exports them and fails if the device "
+          "cannot. dmabuf-import and userptr are not supported yet and "
+          "fail at start. Default: auto.", GST_TYPE_TEGRA_CSI_IO_MODE,
+          DEFAULT_IO_MODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  g_object_class_install_property (gobject_class, PROP_CAPTURE_BUFFERS,
+      g_param_spec_uint ("capture-buffers", "Capture Buffers",
+          "Number of buffers to ask the driver for: 0 chooses automatically "
+          "(4, or 2 more than downstream needs, at most 32), else from 2 to "
+          "32. Default: 0.", 0, MAX_CAPTURE_BUFFERS, DEFAULT_CAPTURE_BUFFERS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  g_object_class_install_property (gobject_class, PROP_EXTRA_CONTROLS,
+      g_param_spec_boxed ("extra-controls", "Extra Controls",
+          "V4L2 controls to set, as a structure whose field names are the "
+          "control names v4l2-ctl uses and whose values are integers or "
+          "booleans, for example \"c,exposure=10000,test_pattern=1\". "
+          "Applied when the device opens and at once when set while it is "
+          "open. Default: none.", GST_TYPE_STRUCTURE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
+      g_param_spec_uint ("timeout", "Timeout",
+          "Time in milliseconds without a frame, while buffers are queued to "
+          "the driver, after which the sensor counts as stalled and the "
+          "element posts an error instead of waiting for ever. From 1 to "
+          "3600000. Default: 5000.", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_ERROR_FRAMES,
+      g_param_spec_enum ("error-frames", "Error Frames",
+          "What to do with a frame the driver flags with "
+          "V4L2_BUF_FLAG_ERROR: drop it, or push it with "
+          "GST_BUFFER_FLAG_CORRUPTED set (mark). Default: drop.",
+          GST_TYPE_TEGRA_CSI_ERROR_FRAMES, DEFAULT_ERROR_FRAMES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Counters since the element started: captured (frames dequeued "
+          "from the driver), dropped (frames missing from the driver's "
+          "sequence numbers), errored (frames flagged V4L2_BUF_FLAG_ERROR), "
+          "bytes-copied (bytes copied by the element, 0 in every io-mode "
+          "so far), all guint64, and queued (guint, buffers queued to the "
+          "driver now).", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_set_static_metadata (element_class,
+      "Tegra CSI video source", "Source/Video",
+      "Captures video from a V4L2 capture device as dma-bufs",
+      "tegracsi developers");
+
+  caps = gst_tegra_csi_format_template_caps ();
+  templ = gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps);
+  gst_element_class_add_pad_template (element_class, templ);
+  gst_caps_unref (caps);
+
+  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_stop);
+  basesrc_class->get_caps = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_get_caps);
+  basesrc_class->negotiate = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_negotiate);
+  basesrc_class->fixate = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_fixate);
+  basesrc_class->set_caps = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_set_caps);
+  basesrc_class->decide_allocation =
+      GST_DEBUG_FUNCPTR (gst_tegra_csi_src_decide_allocation);
+  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_unlock);
+  basesrc_class->unlock_stop =
+      GST_DEBUG_FUNCPTR (gst_tegra_csi_src_unlock_stop);
+  basesrc_class->query = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_query);
+  pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_create);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_TEGRA_CSI_IO_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TEGRA_CSI_ERROR_FRAMES, 0);
+}
+
+static void
+gst_tegra_csi_src_init (GstTegraCsiSrc * self)
+{
+  self->device_path = g_strdup (DEFAULT_DEVICE);
+  self->io_mode = DEFAULT_IO_MODE;
+  self->capture_buffers = DEFAULT_CAPTURE_BUFFERS;
+  self->timeout = DEFAULT_TIMEOUT;
+  self->error_frames = DEFAULT_ERROR_FRAMES;
+  self->frame_duration = GST_CLOCK_TIME_NONE;
+  self->fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->monotonic_caps = gst_caps_new_empty_simple
+      (GST_TEGRA_CSI_MONOTONIC_CAPS);
+
+  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), FALSE);
+}

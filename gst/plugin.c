@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tegracsi: plugin entry point. It only registers the elements.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/gst.h>
+
+#include "gsttegracsisrc.h"
+
+static gboolean
+plugin_init (GstPlugin * plugin)
+{
+  const gchar *paths[] = { "/dev", NULL };
+  const gchar *names[] = { "video", NULL };
+
+  /* Rescan the plugin when capture devices come and go. */
+  gst_plugin_add_dependency (plugin, NULL, paths, names,
+      GST_PLUGIN_DEPENDENCY_FLAG_FILE_NAME_IS_PREFIX);
+
+  return GST_ELEMENT_REGISTER (tegracsisrc, plugin);
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, tegracsi,
+    "V4L2 video capture with dma-buf export, for Tegra CSI and any V4L2 "
+    "capture device", plugin_init, PACKAGE_VERSION, "LGPL",
+    PACKAGE, "tegracsi")
