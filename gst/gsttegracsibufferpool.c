@@ -241,6 +241,8 @@ build_buffer (GstTegraCsiBufferPool * self, guint index)
       mem = gst_memory_ref (self->mmap_memories[index][p]);
     gst_buffer_append_memory (buffer, mem);
   }
+  /* These are the buffer's own memories, not replacements. */
+  GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_TAG_MEMORY);
 
   vmeta = gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
       GST_VIDEO_INFO_FORMAT (&self->info), GST_VIDEO_INFO_WIDTH (&self->info),

@@ -351,7 +351,7 @@ gst_tegra_csi_format_get_colorimetry (const struct v4l2_format *fmt,
   switch (colorspace) {
     case V4L2_COLORSPACE_SMPTE170M:
       cinfo->primaries = GST_VIDEO_COLOR_PRIMARIES_SMPTE170M;
-      cinfo->transfer = GST_VIDEO_TRANSFER_BT709;
+      cinfo->transfer = GST_VIDEO_TRANSFER_BT601;
       cinfo->matrix = GST_VIDEO_COLOR_MATRIX_BT601;
       cinfo->range = GST_VIDEO_COLOR_RANGE_16_235;
       break;
@@ -429,8 +429,11 @@ gst_tegra_csi_format_get_colorimetry (const struct v4l2_format *fmt,
 
   switch (xfer) {
     case V4L2_XFER_FUNC_709:
-      cinfo->transfer = colorspace == V4L2_COLORSPACE_BT2020 ?
-          GST_VIDEO_TRANSFER_BT2020_12 : GST_VIDEO_TRANSFER_BT709;
+      /* BT.601 and BT.2020 name the same curve as BT.709 */
+      if (colorspace == V4L2_COLORSPACE_BT2020)
+        cinfo->transfer = GST_VIDEO_TRANSFER_BT2020_12;
+      else if (cinfo->transfer != GST_VIDEO_TRANSFER_BT601)
+        cinfo->transfer = GST_VIDEO_TRANSFER_BT709;
       break;
     case V4L2_XFER_FUNC_SRGB:
       cinfo->transfer = GST_VIDEO_TRANSFER_SRGB;

@@ -1,0 +1,1002 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Guest tests for tegracsisrc against a real V4L2 capture device: our
+ * driver (tegra-csi-sg) or vivid, chosen with TEGRACSI_TEST_DRIVER
+ * (default tegra-csi-sg). Exits 77 (skip) when no such device exists, so
+ * it never passes without having run.
+ *
+ * Tolerances: PTS deltas must equal the driver's own timestamp deltas
+ * within 2 ms (the correlation to the pipeline clock) and equal
+ * (sequence delta x frame interval) within a quarter of an interval.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/allocators/allocators.h>
+#include <gst/video/video.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/videodev2.h>
+
+#include "tegra-csi-sg.h"
+
+#define N_FRAMES 12
+
+static const gchar *driver;     /* driver name under test */
+static gchar *device;           /* its capture node */
+static gchar *other_node;       /* a V4L2 node of it that cannot capture */
+static gboolean ours;           /* driver is tegra-csi-sg */
+
+/* ------------------------------------------------------------------ */
+/* Device helpers (plain V4L2, independent of the element) */
+
+static gint
+open_node (const gchar * path, struct v4l2_capability *cap)
+{
+  gint fd = open (path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd < 0)
+    return -1;
+  memset (cap, 0, sizeof (*cap));
+  if (ioctl (fd, VIDIOC_QUERYCAP, cap) < 0) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+static void
+find_nodes (void)
+{
+  guint i;
+
+  for (i = 0; i < 64; i++) {
+    gchar *path = g_strdup_printf ("/dev/video%u", i);
+    struct v4l2_capability cap;
+    gint fd = open_node (path, &cap);
+    guint32 caps;
+
+    if (fd < 0) {
+      g_free (path);
+      continue;
+    }
+    close (fd);
+    caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps :
+        cap.capabilities;
+    if (g_str_equal ((gchar *) cap.driver, driver)) {
+      if ((caps & (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE))
+          && device == NULL) {
+        device = path;
+        continue;
+      }
+      if (!(caps & (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE))
+          && other_node == NULL) {
+        other_node = path;
+        continue;
+      }
+    }
+    g_free (path);
+  }
+}
+
+static guint32
+buf_type_of (gint fd)
+{
+  struct v4l2_capability cap = { 0 };
+  guint32 caps;
+
+  ioctl (fd, VIDIOC_QUERYCAP, &cap);
+  caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps :
+      cap.capabilities;
+  return (caps & V4L2_CAP_VIDEO_CAPTURE) ? V4L2_BUF_TYPE_VIDEO_CAPTURE :
+      V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+}
+
+/* The driver's current format, read from a second file handle. */
+static void
+get_format (struct v4l2_format *fmt)
+{
+  struct v4l2_capability cap;
+  gint fd = open_node (device, &cap);
+
+  fail_unless (fd >= 0);
+  memset (fmt, 0, sizeof (*fmt));
+  fmt->type = buf_type_of (fd);
+  fail_unless (ioctl (fd, VIDIOC_G_FMT, fmt) == 0);
+  close (fd);
+}
+
+static guint32
+fmt_bytesperline (const struct v4l2_format *fmt, guint plane)
+{
+  if (fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
+    return fmt->fmt.pix_mp.plane_fmt[plane].bytesperline;
+  return fmt->fmt.pix.bytesperline;
+}
+
+/* The smallest discrete (or minimum stepwise) size of @fourcc. */
+static gboolean
+smallest_size (gint fd, guint32 fourcc, guint * w, guint * h)
+{
+  struct v4l2_frmsizeenum sz = {.pixel_format = fourcc };
+  guint64 best = G_MAXUINT64;
+
+  for (sz.index = 0; ioctl (fd, VIDIOC_ENUM_FRAMESIZES, &sz) == 0; sz.index++) {
+    if (sz.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
+      if ((guint64) sz.discrete.width * sz.discrete.height < best) {
+        best = (guint64) sz.discrete.width * sz.discrete.height;
+        *w = sz.discrete.width;
+        *h = sz.discrete.height;
+      }
+    } else {
+      *w = MAX (sz.stepwise.min_width, MIN (320, sz.stepwise.max_width));
+      *h = MAX (sz.stepwise.min_height, MIN (240, sz.stepwise.max_height));
+      *w = GST_ROUND_UP_N (*w, MAX (sz.stepwise.step_width, 1));
+      *h = GST_ROUND_UP_N (*h, MAX (sz.stepwise.step_height, 1));
+      return TRUE;
+    }
+  }
+  return best != G_MAXUINT64;
+}
+
+typedef struct
+{
+  guint32 fourcc;
+  gchar *caps;                  /* "video/x-raw,format=UYVY" */
+  guint width, height;
+} DeviceFormat;
+
+/* Every format the device offers that the element can produce. */
+static GArray *
+device_formats (void)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (DeviceFormat));
+  struct v4l2_capability cap;
+  struct v4l2_fmtdesc desc = { 0 };
+  gint fd = open_node (device, &cap);
+
+  fail_unless (fd >= 0);
+  desc.type = buf_type_of (fd);
+  for (desc.index = 0; ioctl (fd, VIDIOC_ENUM_FMT, &desc) == 0; desc.index++) {
+    static const struct
+    {
+      guint32 fourcc;
+      const gchar *caps;
+    } known[] = {
+      {V4L2_PIX_FMT_UYVY, "video/x-raw,format=UYVY"},
+      {V4L2_PIX_FMT_YUYV, "video/x-raw,format=YUY2"},
+      {V4L2_PIX_FMT_YVYU, "video/x-raw,format=YVYU"},
+      {V4L2_PIX_FMT_VYUY, "video/x-raw,format=VYUY"},
+      {V4L2_PIX_FMT_NV12, "video/x-raw,format=NV12"},
+      {V4L2_PIX_FMT_NV21, "video/x-raw,format=NV21"},
+      {V4L2_PIX_FMT_NV16, "video/x-raw,format=NV16"},
+      {V4L2_PIX_FMT_NV61, "video/x-raw,format=NV61"},
+      {V4L2_PIX_FMT_NV24, "video/x-raw,format=NV24"},
+      {V4L2_PIX_FMT_YUV420, "video/x-raw,format=I420"},
+      {V4L2_PIX_FMT_YVU420, "video/x-raw,format=YV12"},
+      {V4L2_PIX_FMT_YUV422P, "video/x-raw,format=Y42B"},
+      {V4L2_PIX_FMT_GREY, "video/x-raw,format=GRAY8"},
+      {V4L2_PIX_FMT_Y16, "video/x-raw,format=GRAY16_LE"},
+      {V4L2_PIX_FMT_XBGR32, "video/x-raw,format=BGRx"},
+      {V4L2_PIX_FMT_ABGR32, "video/x-raw,format=BGRA"},
+      {V4L2_PIX_FMT_XRGB32, "video/x-raw,format=xRGB"},
+      {V4L2_PIX_FMT_ARGB32, "video/x-raw,format=ARGB"},
+      {V4L2_PIX_FMT_RGBX32, "video/x-raw,format=RGBx"},
+      {V4L2_PIX_FMT_RGBA32, "video/x-raw,format=RGBA"},
+      {V4L2_PIX_FMT_BGRX32, "video/x-raw,format=xBGR"},
+      {V4L2_PIX_FMT_BGRA32, "video/x-raw,format=ABGR"},
+      {V4L2_PIX_FMT_RGB24, "video/x-raw,format=RGB"},
+      {V4L2_PIX_FMT_BGR24, "video/x-raw,format=BGR"},
+      {V4L2_PIX_FMT_SBGGR8, "video/x-bayer,format=bggr"},
+      {V4L2_PIX_FMT_SGBRG8, "video/x-bayer,format=gbrg"},
+      {V4L2_PIX_FMT_SGRBG8, "video/x-bayer,format=grbg"},
+      {V4L2_PIX_FMT_SRGGB8, "video/x-bayer,format=rggb"},
+      {V4L2_PIX_FMT_SBGGR10, "video/x-bayer,format=bggr10le"},
+      {V4L2_PIX_FMT_SGBRG10, "video/x-bayer,format=gbrg10le"},
+      {V4L2_PIX_FMT_SGRBG10, "video/x-bayer,format=grbg10le"},
+      {V4L2_PIX_FMT_SRGGB10, "video/x-bayer,format=rggb10le"},
+      {V4L2_PIX_FMT_SBGGR12, "video/x-bayer,format=bggr12le"},
+      {V4L2_PIX_FMT_SGBRG12, "video/x-bayer,format=gbrg12le"},
+      {V4L2_PIX_FMT_SGRBG12, "video/x-bayer,format=grbg12le"},
+      {V4L2_PIX_FMT_SRGGB12, "video/x-bayer,format=rggb12le"},
+      {V4L2_PIX_FMT_SBGGR16, "video/x-bayer,format=bggr16le"},
+      {V4L2_PIX_FMT_SRGGB16, "video/x-bayer,format=rggb16le"},
+    };
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS (known); i++) {
+      DeviceFormat f = { 0 };
+
+      if (known[i].fourcc != desc.pixelformat)
+        continue;
+      f.fourcc = desc.pixelformat;
+      f.caps = g_strdup (known[i].caps);
+      if (smallest_size (fd, f.fourcc, &f.width, &f.height))
+        g_array_append_val (out, f);
+      else
+        g_free (f.caps);
+    }
+  }
+  close (fd);
+  return out;
+}
+
+static void
+free_formats (GArray * formats)
+{
+  guint i;
+
+  for (i = 0; i < formats->len; i++)
+    g_free (g_array_index (formats, DeviceFormat, i).caps);
+  g_array_unref (formats);
+}
+
+/* The small default format used by most tests: the first one offered. */
+static gchar *
+small_caps (void)
+{
+  GArray *formats = device_formats ();
+  DeviceFormat *f;
+  gchar *caps;
+
+  fail_unless (formats->len > 0);
+  f = &g_array_index (formats, DeviceFormat, 0);
+  caps = g_strdup_printf ("%s,width=%u,height=%u", f->caps, f->width,
+      f->height);
+  free_formats (formats);
+  return caps;
+}
+
+/* "videobuf2_*" when @fd is a dma-buf exported by a vb2 capture queue. */
+static gboolean
+fd_exported_by_vb2 (gint fd)
+{
+  gchar *path = g_strdup_printf ("/proc/self/fdinfo/%d", fd);
+  gchar *info = NULL;
+  gboolean ok;
+
+  ok = g_file_get_contents (path, &info, NULL, NULL) &&
+      strstr (info, "exp_name:\tvideobuf2") != NULL;
+  g_free (info);
+  g_free (path);
+  return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running a pipeline and recording what reached the sink */
+
+typedef struct
+{
+  GstClockTime pts, duration, raw;
+  guint64 offset;
+  gboolean corrupted, dmabuf, exported, has_vmeta;
+  gint stride[GST_VIDEO_MAX_PLANES];
+  guint n_planes;
+  guint32 first_word, line1_word;       /* counter pattern check */
+  gboolean mapped;
+} Frame;
+
+typedef struct
+{
+  GMutex lock;
+  GArray *frames;
+  GstCaps *caps;
+  guint max;
+} Record;
+
+static GstPadProbeReturn
+record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Record *rec = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstCaps *ts_caps = gst_caps_new_empty_simple ("timestamp/x-clock-monotonic");
+  GstReferenceTimestampMeta *ts;
+  GstVideoMeta *vmeta;
+  GstMemory *mem;
+  Frame f = { 0 };
+  GstMapInfo map;
+  guint i;
+
+  f.pts = GST_BUFFER_PTS (buf);
+  f.duration = GST_BUFFER_DURATION (buf);
+  f.offset = GST_BUFFER_OFFSET (buf);
+  f.corrupted = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
+  ts = gst_buffer_get_reference_timestamp_meta (buf, ts_caps);
+  f.raw = ts ? ts->timestamp : GST_CLOCK_TIME_NONE;
+  gst_caps_unref (ts_caps);
+
+  mem = gst_buffer_peek_memory (buf, 0);
+  f.dmabuf = gst_is_dmabuf_memory (mem);
+  if (f.dmabuf)
+    f.exported = fd_exported_by_vb2 (gst_dmabuf_memory_get_fd (mem));
+
+  vmeta = gst_buffer_get_video_meta (buf);
+  if (vmeta) {
+    f.has_vmeta = TRUE;
+    f.n_planes = vmeta->n_planes;
+    for (i = 0; i < vmeta->n_planes; i++)
+      f.stride[i] = vmeta->stride[i];
+  }
+
+  if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    if (map.size >= 8 && vmeta && map.size > (gsize) vmeta->stride[0] + 8) {
+      memcpy (&f.first_word, map.data, 4);
+      memcpy (&f.line1_word, map.data + vmeta->stride[0] + 4, 4);
+      f.first_word = GUINT32_FROM_LE (f.first_word);
+      f.line1_word = GUINT32_FROM_LE (f.line1_word);
+      f.mapped = TRUE;
+    }
+    gst_buffer_unmap (buf, &map);
+  }
+
+  g_mutex_lock (&rec->lock);
+  if (rec->caps == NULL)
+    rec->caps = gst_pad_get_current_caps (pad);
+  g_array_append_val (rec->frames, f);
+  g_mutex_unlock (&rec->lock);
+
+  return GST_PAD_PROBE_OK;
+}
+
+typedef struct
+{
+  GstElement *pipe;
+  GstElement *src;
+  Record rec;
+} Run;
+
+static void
+run_start (Run * run, const gchar * props, const gchar * caps)
+{
+  gchar *desc = g_strdup_printf ("tegracsisrc name=src device=%s %s ! "
+      "capsfilter caps=\"%s\" ! fakesink name=sink sync=false", device,
+      props, caps);
+  GstElement *sink;
+  GstPad *pad;
+
+  memset (run, 0, sizeof (*run));
+  g_mutex_init (&run->rec.lock);
+  run->rec.frames = g_array_new (FALSE, TRUE, sizeof (Frame));
+  run->pipe = gst_parse_launch (desc, NULL);
+  fail_unless (run->pipe != NULL, "cannot build '%s'", desc);
+  run->src = gst_bin_get_by_name (GST_BIN (run->pipe), "src");
+  sink = gst_bin_get_by_name (GST_BIN (run->pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, record_probe, &run->rec,
+      NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  g_free (desc);
+
+  gst_element_set_state (run->pipe, GST_STATE_PLAYING);
+}
+
+static guint
+run_count (Run * run)
+{
+  guint n;
+
+  g_mutex_lock (&run->rec.lock);
+  n = run->rec.frames->len;
+  g_mutex_unlock (&run->rec.lock);
+  return n;
+}
+
+/* Waits for EOS (with num-buffers) or an error. Returns the error message
+ * or NULL. QoS messages of the source are counted into *n_qos. */
+static gchar *
+run_wait (Run * run, GstClockTime timeout, guint * n_qos,
+    guint64 * qos_dropped)
+{
+  GstBus *bus = gst_element_get_bus (run->pipe);
+  gchar *error = NULL;
+  gint64 end = g_get_monotonic_time () + timeout / GST_USECOND;
+
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    GstMessage *msg;
+
+    if (left <= 0)
+      break;
+    msg = gst_bus_timed_pop_filtered (bus, left * GST_USECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_QOS);
+    if (msg == NULL)
+      break;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_QOS) {
+      if (GST_MESSAGE_SRC (msg) == GST_OBJECT (run->src)) {
+        GstFormat fmt;
+        guint64 processed, dropped;
+
+        gst_message_parse_qos_stats (msg, &fmt, &processed, &dropped);
+        if (n_qos)
+          (*n_qos)++;
+        if (qos_dropped)
+          *qos_dropped = dropped;
+      }
+      gst_message_unref (msg);
+      continue;
+    }
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      GError *err = NULL;
+
+      gst_message_parse_error (msg, &err, NULL);
+      error = g_strdup (err->message);
+      g_error_free (err);
+    }
+    gst_message_unref (msg);
+    break;
+  }
+  gst_object_unref (bus);
+  return error;
+}
+
+static GstStructure *
+run_stats (Run * run)
+{
+  GstStructure *stats = NULL;
+
+  g_object_get (run->src, "stats", &stats, NULL);
+  return stats;
+}
+
+static void
+run_stop (Run * run)
+{
+  gst_element_set_state (run->pipe, GST_STATE_NULL);
+  gst_object_unref (run->src);
+  gst_object_unref (run->pipe);
+  g_array_unref (run->rec.frames);
+  gst_clear_caps (&run->rec.caps);
+  g_mutex_clear (&run->rec.lock);
+}
+
+#define FRAME(run, i) (&g_array_index ((run)->rec.frames, Frame, (i)))
+
+static guint64
+stat_u64 (const GstStructure * s, const gchar * name)
+{
+  guint64 v = 0;
+
+  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s", name);
+  return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests */
+
+/* Every format the device offers negotiates, in dma-buf memory exported by
+ * the capture device, with the driver's bytesperline as stride. */
+GST_START_TEST (test_negotiate_each_format)
+{
+  GArray *formats = device_formats ();
+  guint i, j, n_planar = 0;
+
+  fail_unless (formats->len > 0, "%s offers no format we know", device);
+
+  for (i = 0; i < formats->len; i++) {
+    DeviceFormat *df = &g_array_index (formats, DeviceFormat, i);
+    gchar *caps = g_strdup_printf ("%s,width=%u,height=%u", df->caps,
+        df->width, df->height);
+    struct v4l2_format fmt;
+    GstStructure *s;
+    gchar *err;
+    Run run;
+
+    GST_INFO ("format %s", caps);
+    run_start (&run, "num-buffers=3", caps);
+    err = run_wait (&run, 60 * GST_SECOND, NULL, NULL);
+    fail_unless (err == NULL, "%s: %s", caps, err);
+    fail_unless_equals_int (run_count (&run), 3);
+    get_format (&fmt);
+
+    s = gst_caps_get_structure (run.rec.caps, 0);
+    fail_unless (gst_structure_has_name (s, g_str_has_prefix (df->caps,
+                "video/x-bayer") ? "video/x-bayer" : "video/x-raw"));
+    fail_unless (gst_caps_features_contains (gst_caps_get_features
+            (run.rec.caps, 0), GST_CAPS_FEATURE_MEMORY_DMABUF),
+        "%s: not negotiated as memory:DMABuf", caps);
+
+    for (j = 0; j < 3; j++) {
+      Frame *f = FRAME (&run, j);
+
+      fail_unless (f->dmabuf, "%s: frame %u is not dma-buf memory", caps, j);
+      fail_unless (f->exported, "%s: frame %u fd not exported by vb2", caps,
+          j);
+      fail_unless (f->has_vmeta, "%s: frame %u has no GstVideoMeta", caps, j);
+      fail_unless_equals_int (f->stride[0], fmt_bytesperline (&fmt, 0));
+      if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE &&
+          fmt.fmt.pix_mp.num_planes > 1)
+        fail_unless_equals_int (f->stride[1], fmt_bytesperline (&fmt, 1));
+      if (f->n_planes > 1)
+        n_planar++;
+    }
+    run_stop (&run);
+    g_free (caps);
+  }
+  GST_INFO ("%u formats, %u planar frames", formats->len, n_planar);
+  free_formats (formats);
+}
+
+GST_END_TEST;
+
+/* io-mode=mmap gives plain memory, still zero-copy. */
+GST_START_TEST (test_mmap_mode)
+{
+  gchar *caps = small_caps ();
+  GstStructure *stats;
+  gchar *err;
+  Run run;
+
+  run_start (&run, "io-mode=mmap num-buffers=4", caps);
+  err = run_wait (&run, 60 * GST_SECOND, NULL, NULL);
+  fail_unless (err == NULL, "%s", err);
+  fail_unless_equals_int (run_count (&run), 4);
+  fail_if (FRAME (&run, 0)->dmabuf);
+  fail_unless (FRAME (&run, 0)->has_vmeta);
+  fail_if (gst_caps_features_contains (gst_caps_get_features (run.rec.caps,
+              0), GST_CAPS_FEATURE_MEMORY_DMABUF));
+  stats = run_stats (&run);
+  fail_unless_equals_uint64 (stat_u64 (stats, "bytes-copied"), 0);
+  gst_structure_free (stats);
+  run_stop (&run);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* PTS strictly increase, follow the driver's timestamps and the frame
+ * interval; offsets are the driver's sequence numbers. */
+GST_START_TEST (test_timestamps)
+{
+  gchar *caps = small_caps ();
+  GstStructure *stats, *s;
+  GstClockTime interval;
+  gint fps_n = 0, fps_d = 1;
+  guint i;
+  gchar *err;
+  Run run;
+
+  run_start (&run, "num-buffers=" G_STRINGIFY (N_FRAMES), caps);
+  err = run_wait (&run, 60 * GST_SECOND, NULL, NULL);
+  fail_unless (err == NULL, "%s", err);
+  fail_unless_equals_int (run_count (&run), N_FRAMES);
+
+  s = gst_caps_get_structure (run.rec.caps, 0);
+  fail_unless (gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d));
+  fail_unless (fps_n > 0);
+  interval = gst_util_uint64_scale (GST_SECOND, fps_d, fps_n);
+  GST_INFO ("caps %" GST_PTR_FORMAT ", interval %" GST_TIME_FORMAT,
+      run.rec.caps, GST_TIME_ARGS (interval));
+
+  for (i = 0; i < N_FRAMES; i++) {
+    Frame *f = FRAME (&run, i);
+
+    fail_unless (GST_CLOCK_TIME_IS_VALID (f->pts));
+    fail_unless (GST_CLOCK_TIME_IS_VALID (f->raw), "no monotonic meta");
+    fail_unless_equals_uint64 (f->duration, interval);
+    if (ours && f->mapped) {
+      /* counter pattern: the frame starts with its own sequence number */
+      fail_unless_equals_int (f->first_word, (guint32) f->offset);
+      fail_unless_equals_int (f->line1_word, 1);
+    }
+    if (i > 0) {
+      Frame *p = FRAME (&run, i - 1);
+      gint64 dpts = (gint64) (f->pts - p->pts);
+      gint64 draw = (gint64) (f->raw - p->raw);
+      gint64 expect = (gint64) (f->offset - p->offset) * (gint64) interval;
+
+      fail_unless (f->pts > p->pts, "PTS not increasing at %u", i);
+      fail_unless (f->offset > p->offset, "offset not increasing at %u", i);
+      fail_unless (ABS (dpts - draw) < 2 * GST_MSECOND,
+          "PTS delta %" G_GINT64_FORMAT " vs driver delta %" G_GINT64_FORMAT,
+          dpts, draw);
+      fail_unless (ABS (dpts - expect) < (gint64) interval / 4,
+          "frame %u: PTS delta %" G_GINT64_FORMAT " expected %"
+          G_GINT64_FORMAT, i, dpts, expect);
+    }
+  }
+
+  stats = run_stats (&run);
+  fail_unless (stat_u64 (stats, "captured") >= N_FRAMES);
+  fail_unless_equals_uint64 (stat_u64 (stats, "bytes-copied"), 0);
+  fail_unless_equals_uint64 (stat_u64 (stats, "errored"), 0);
+  gst_structure_free (stats);
+  run_stop (&run);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* The latency query answers one frame interval as minimum and the queue
+ * depth in frames as maximum. */
+GST_START_TEST (test_latency_query)
+{
+  gchar *caps = small_caps ();
+  gchar *props = g_strdup_printf ("capture-buffers=5");
+  GstClockTime min, max, interval;
+  GstStructure *s;
+  gint fps_n, fps_d;
+  gboolean live;
+  GstQuery *q;
+  Run run;
+
+  run_start (&run, props, caps);
+  while (run_count (&run) < 2)
+    g_usleep (10000);
+
+  s = gst_caps_get_structure (run.rec.caps, 0);
+  fail_unless (gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d));
+  interval = gst_util_uint64_scale (GST_SECOND, fps_d, fps_n);
+  q = gst_query_new_latency ();
+  fail_unless (gst_element_query (run.src, q));
+  gst_query_parse_latency (q, &live, &min, &max);
+  fail_unless (live);
+  fail_unless_equals_uint64 (min, interval);
+  fail_unless_equals_uint64 (max, 5 * interval);
+  gst_query_unref (q);
+  run_stop (&run);
+  g_free (props);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* Another file handle owns the queue. */
+GST_START_TEST (test_error_busy)
+{
+  struct v4l2_requestbuffers req = { 0 };
+  struct v4l2_capability cap;
+  gchar *caps = small_caps ();
+  gchar *err, *want;
+  gint fd = open_node (device, &cap);
+  Run run;
+
+  fail_unless (fd >= 0);
+  req.count = 2;
+  req.type = buf_type_of (fd);
+  req.memory = V4L2_MEMORY_MMAP;
+  fail_unless (ioctl (fd, VIDIOC_REQBUFS, &req) == 0);
+
+  run_start (&run, "", caps);
+  err = run_wait (&run, 30 * GST_SECOND, NULL, NULL);
+  want = g_strdup_printf ("Device '%s' is busy: another application is "
+      "using it.", device);
+  fail_unless_equals_string (err, want);
+  run_stop (&run);
+  close (fd);
+  g_free (want);
+  g_free (err);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* Downstream wants a format the device does not offer. */
+GST_START_TEST (test_error_format_not_supported)
+{
+  gchar *err, *want;
+  Run run;
+
+  run_start (&run, "", "video/x-bayer,format=gbrg16le");
+  err = run_wait (&run, 30 * GST_SECOND, NULL, NULL);
+  fail_unless (err != NULL);
+  want = g_strdup_printf ("Device '%s' does not support the format downstream "
+      "wants (", device);
+  fail_unless (g_str_has_prefix (err, want), "got: %s", err);
+  fail_unless (strstr (err, "; it offers: ") != NULL, "got: %s", err);
+  run_stop (&run);
+  g_free (want);
+  g_free (err);
+}
+
+GST_END_TEST;
+
+/* A V4L2 node of the same driver that cannot capture. */
+GST_START_TEST (test_error_not_capture)
+{
+  gchar *desc, *want;
+  GstElement *pipe;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  if (other_node == NULL) {
+    GST_INFO ("%s has no non-capture node, nothing to test", driver);
+    return;
+  }
+  desc = g_strdup_printf ("tegracsisrc device=%s ! fakesink", other_node);
+  pipe = gst_parse_launch (desc, NULL);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe), 10 * GST_SECOND,
+      GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  want = g_strdup_printf ("Device '%s' is not a V4L2 video capture device.",
+      other_node);
+  fail_unless_equals_string (err->message, want);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (want);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* Errored frames: dropped by default, pushed marked with error-frames=mark. */
+static void
+check_error_frames (const gchar * policy)
+{
+  const gchar *inject = ours ? "c,error_next_buffers=2" :
+      "c,inject_v4l2_buf_flag_error=1";
+  gboolean mark = g_str_equal (policy, "mark");
+  gchar *caps = small_caps ();
+  gchar *props = g_strdup_printf ("error-frames=%s", policy);
+  GstStructure *stats, *ctrl;
+  guint i, n_corrupted = 0, start;
+  guint64 errored;
+  Run run;
+
+  run_start (&run, props, caps);
+  while (run_count (&run) < 2)
+    g_usleep (10000);
+  start = run_count (&run);
+  ctrl = gst_structure_from_string (inject, NULL);
+  g_object_set (run.src, "extra-controls", ctrl, NULL);
+  gst_structure_free (ctrl);
+  while (run_count (&run) < start + 6)
+    g_usleep (10000);
+
+  stats = run_stats (&run);
+  errored = stat_u64 (stats, "errored");
+  gst_structure_free (stats);
+  fail_unless (errored >= 1, "no errored frame counted");
+
+  g_mutex_lock (&run.rec.lock);
+  for (i = 0; i < run.rec.frames->len; i++)
+    if (FRAME (&run, i)->corrupted)
+      n_corrupted++;
+  g_mutex_unlock (&run.rec.lock);
+
+  if (mark) {
+    fail_unless_equals_int (n_corrupted, errored);
+  } else {
+    fail_unless_equals_int (n_corrupted, 0);
+  }
+  run_stop (&run);
+  g_free (props);
+  g_free (caps);
+}
+
+GST_START_TEST (test_error_frames_drop)
+{
+  check_error_frames ("drop");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_error_frames_mark)
+{
+  check_error_frames ("mark");
+}
+
+GST_END_TEST;
+
+/* Injected drops (driver fault control) show as gaps, in stats, and as
+ * QoS messages. */
+GST_START_TEST (test_drops)
+{
+  gchar *caps = small_caps ();
+  GstStructure *stats, *ctrl;
+  guint i, start, n_qos = 0, gaps = 0;
+  guint64 qos_dropped = 0;
+  Run run;
+
+  run_start (&run, "", caps);
+  while (run_count (&run) < 2)
+    g_usleep (10000);
+  start = run_count (&run);
+  ctrl = gst_structure_from_string ("c,drop_next_frames=3", NULL);
+  g_object_set (run.src, "extra-controls", ctrl, NULL);
+  gst_structure_free (ctrl);
+  while (run_count (&run) < start + 5)
+    g_usleep (10000);
+  g_free (run_wait (&run, 200 * GST_MSECOND, &n_qos, &qos_dropped));
+
+  g_mutex_lock (&run.rec.lock);
+  for (i = 1; i < run.rec.frames->len; i++)
+    gaps += FRAME (&run, i)->offset - FRAME (&run, i - 1)->offset - 1;
+  g_mutex_unlock (&run.rec.lock);
+
+  stats = run_stats (&run);
+  fail_unless (gaps >= 3, "only %u frames missing from the offsets", gaps);
+  fail_unless_equals_uint64 (stat_u64 (stats, "dropped"), gaps);
+  fail_unless (n_qos >= 1, "no QoS message");
+  fail_unless_equals_uint64 (qos_dropped, gaps);
+  gst_structure_free (stats);
+  run_stop (&run);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_error_stalled)
+{
+  gchar *caps = small_caps ();
+  GstStructure *ctrl;
+  gchar *err, *want;
+  Run run;
+
+  run_start (&run, "timeout=500", caps);
+  while (run_count (&run) < 2)
+    g_usleep (10000);
+  ctrl = gst_structure_from_string ("c,stall_sensor=1", NULL);
+  g_object_set (run.src, "extra-controls", ctrl, NULL);
+  gst_structure_free (ctrl);
+  err = run_wait (&run, 20 * GST_SECOND, NULL, NULL);
+  want = g_strdup_printf ("Device '%s' stalled: no frame for 500 ms.", device);
+  fail_unless_equals_string (err, want);
+  run_stop (&run);
+
+  /* leave the sensor running for the next tests */
+  {
+    struct v4l2_capability cap;
+    struct v4l2_control c = {.id = TEGRA_CSI_SG_CID_STALL,.value = 0 };
+    gint fd = open_node (device, &cap);
+
+    fail_unless (fd >= 0);
+    ioctl (fd, VIDIOC_S_CTRL, &c);
+    close (fd);
+  }
+  g_free (want);
+  g_free (err);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* 100 NULL -> PLAYING (first frame) -> NULL cycles leave nothing alive. */
+GST_START_TEST (test_cycles_no_leaks)
+{
+  gchar *caps = small_caps ();
+  GstTracer *leaks = NULL;
+  GList *tracers, *l;
+  Run run;
+  guint i;
+
+  tracers = gst_tracing_get_active_tracers ();
+  for (l = tracers; l; l = l->next)
+    if (g_str_equal (G_OBJECT_TYPE_NAME (l->data), "GstLeaksTracer"))
+      leaks = gst_object_ref (l->data);
+  g_list_free_full (tracers, gst_object_unref);
+
+  run_start (&run, "", caps);
+  for (i = 0; i <= 100; i++) {
+    guint before = run_count (&run);
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    if (i > 0)
+      gst_element_set_state (run.pipe, GST_STATE_PLAYING);
+    while (run_count (&run) == before && g_get_monotonic_time () < end)
+      g_usleep (2000);
+    fail_unless (run_count (&run) > before, "cycle %u: no frame", i);
+    gst_element_set_state (run.pipe, GST_STATE_NULL);
+    gst_bus_set_flushing (GST_ELEMENT_BUS (run.pipe), TRUE);
+    gst_bus_set_flushing (GST_ELEMENT_BUS (run.pipe), FALSE);
+    g_mutex_lock (&run.rec.lock);
+    gst_clear_caps (&run.rec.caps);
+    g_mutex_unlock (&run.rec.lock);
+
+    /* the first cycle creates the process-wide singletons */
+    if (i == 0 && leaks)
+      g_signal_emit_by_name (leaks, "activity-start-tracking");
+  }
+
+  if (leaks) {
+    GstStructure *cp = NULL;
+    const GValue *created;
+
+    g_signal_emit_by_name (leaks, "activity-get-checkpoint", &cp);
+    created = gst_structure_get_value (cp, "objects-created-list");
+    if (gst_value_list_get_size (created) > 0) {
+      gchar *str = gst_structure_to_string (cp);
+      fail ("objects left alive after 100 cycles: %s", str);
+      g_free (str);
+    }
+    g_signal_emit_by_name (leaks, "activity-stop-tracking");
+    gst_structure_free (cp);
+    gst_object_unref (leaks);
+  } else {
+    GST_WARNING ("GST_TRACERS=leaks not set: cycles ran without leak check");
+  }
+  run_stop (&run);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* The device goes away while streaming (last test: it does not come back). */
+GST_START_TEST (test_error_device_gone)
+{
+  gchar *caps = small_caps ();
+  GstStructure *ctrl;
+  gchar *err, *want;
+  Run run;
+
+  run_start (&run, "", caps);
+  while (run_count (&run) < 2)
+    g_usleep (10000);
+  ctrl = gst_structure_from_string ("c,disconnect=1", NULL);
+  g_object_set (run.src, "extra-controls", ctrl, NULL);
+  gst_structure_free (ctrl);
+  err = run_wait (&run, 20 * GST_SECOND, NULL, NULL);
+  fail_unless (err != NULL, "no error after disconnect");
+  want = g_strdup_printf ("Device '%s' is gone: ", device);
+  fail_unless (g_str_has_prefix (err, want), "got: %s", err);
+  run_stop (&run);
+  g_free (want);
+  g_free (err);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+static Suite *
+tegracsisrc_device_suite (void)
+{
+  Suite *s = suite_create ("tegracsisrc-device");
+  TCase *tc = tcase_create ("device");
+  const gchar *only = g_getenv ("TEGRACSI_TEST_ONLY_CYCLES");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 600);
+  if (only == NULL || !g_str_equal (only, "1")) {
+    tcase_add_test (tc, test_negotiate_each_format);
+    tcase_add_test (tc, test_mmap_mode);
+    tcase_add_test (tc, test_timestamps);
+    tcase_add_test (tc, test_latency_query);
+    tcase_add_test (tc, test_error_busy);
+    tcase_add_test (tc, test_error_format_not_supported);
+    tcase_add_test (tc, test_error_not_capture);
+    tcase_add_test (tc, test_error_frames_drop);
+    tcase_add_test (tc, test_error_frames_mark);
+    if (ours) {
+      tcase_add_test (tc, test_drops);
+      tcase_add_test (tc, test_error_stalled);
+    }
+  }
+  tcase_add_test (tc, test_cycles_no_leaks);
+  /* last: vivid's disconnect removes the device until it is reloaded */
+  if (only == NULL || !g_str_equal (only, "1"))
+    tcase_add_test (tc, test_error_device_gone);
+
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  Suite *s;
+  int ret;
+
+  gst_check_init (&argc, &argv);
+
+  driver = g_getenv ("TEGRACSI_TEST_DRIVER");
+  if (driver == NULL || *driver == '\0')
+    driver = TEGRA_CSI_SG_DRIVER_NAME;
+  ours = g_str_equal (driver, TEGRA_CSI_SG_DRIVER_NAME);
+  find_nodes ();
+  if (device == NULL) {
+    g_print ("SKIP: no V4L2 capture device of driver %s\n", driver);
+    return 77;
+  }
+  g_print ("testing %s (%s)\n", device, driver);
+
+  s = tegracsisrc_device_suite ();
+  ret = gst_check_run_suite (s, "tegracsisrc-device", __FILE__);
+  return ret;
+}
