@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tegra-csi-sg: differences between kernel versions, in one place.
+ *
+ * The driver is written against 6.1 (Debian 12); newer kernels renamed or
+ * changed a few interfaces it uses. Kbuild passes the version of the kernel
+ * being built against as TCS_KVER_MAJOR and TCS_KVER_MINOR.
+ */
+#ifndef TCS_COMPAT_H
+#define TCS_COMPAT_H
+
+/* Major and minor version as 0xMMmm: 6.3 is 0x0603. */
+#define TCS_KVER	(TCS_KVER_MAJOR * 256 + TCS_KVER_MINOR)
+
+#include <linux/iommu.h>
+#include <linux/mem_encrypt.h>
+#include <linux/mm.h>
+#include <media/videobuf2-core.h>
+
+/* 6.12: <asm/unaligned.h> moved to <linux/unaligned.h>. */
+#if TCS_KVER >= 0x060c
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* 6.3: vm_flags became read-only, set through vm_flags_set(). */
+static inline void tcs_vm_flags_set(struct vm_area_struct *vma,
+				    unsigned long flags)
+{
+#if TCS_KVER >= 0x0603
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+/* 6.3: iommu_map() takes a gfp_t. */
+static inline int tcs_iommu_map(struct iommu_domain *domain,
+				unsigned long iova, phys_addr_t paddr,
+				size_t size, int prot)
+{
+#if TCS_KVER >= 0x0603
+	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL);
+#else
+	return iommu_map(domain, iova, paddr, size, prot);
+#endif
+}
+
+/* 6.11: iommu_paging_domain_alloc() replaces iommu_domain_alloc(bus). */
+static inline struct iommu_domain *tcs_iommu_domain_alloc(struct device *dev)
+{
+#if TCS_KVER >= 0x060b
+	return iommu_paging_domain_alloc(dev);
+#else
+	struct iommu_domain *domain = iommu_domain_alloc(dev->bus);
+
+	return domain ? domain : ERR_PTR(-ENODEV);
+#endif
+}
+
+/* 6.8: vb2_queue.min_buffers_needed became min_queued_buffers. */
+static inline void tcs_vb2_set_min_queued(struct vb2_queue *q, unsigned int n)
+{
+#if TCS_KVER >= 0x0608
+	q->min_queued_buffers = n;
+#else
+	q->min_buffers_needed = n;
+#endif
+}
+
+/* 6.13: symbol namespaces are strings. */
+#if TCS_KVER >= 0x060d
+#define TCS_MODULE_IMPORT_DMA_BUF() MODULE_IMPORT_NS("DMA_BUF")
+#else
+#define TCS_MODULE_IMPORT_DMA_BUF() MODULE_IMPORT_NS(DMA_BUF)
+#endif
+
+/*
+ * Up to 6.9 a driver whose vb2 queue has a lock must supply these two so
+ * that vb2 drops the lock while waiting for a buffer; later vb2 does it.
+ */
+#if TCS_KVER < 0x060a
+#define TCS_VB2_WAIT_OPS			\
+	.wait_prepare = vb2_ops_wait_prepare,	\
+	.wait_finish = vb2_ops_wait_finish,
+#else
+#define TCS_VB2_WAIT_OPS
+#endif
+
+/*
+ * The bus address a device emits for a physical address, and back. The
+ * driver's own platform device has no DMA range map, so for it the two are
+ * the same apart from memory encryption bits (dma_to_phys() itself calls an
+ * unexported helper).
+ */
+static inline phys_addr_t tcs_bus_to_phys(struct device *dev, u64 addr)
+{
+	if (WARN_ON_ONCE(dev->dma_range_map))
+		return 0;
+	return __sme_clr(addr);
+}
+
+#endif /* TCS_COMPAT_H */
