@@ -14,6 +14,7 @@ f=$src/include/uapi/linux/tegra-csi-sg.h
 cmp -s "$f" "$out/src/include/uapi/linux/tegra-csi-sg.h" ||
 	cp "$f" "$out/src/include/uapi/linux/"
 
-make -s -C "$kdir" M="$out/src" W=1 modules
+# No vmlinux in the headers package, so no BTF for the module.
+make -s -C "$kdir" M="$out/src" W=1 CONFIG_DEBUG_INFO_BTF_MODULES= modules
 cp "$out/src/tegra-csi-sg.ko" "$out/tegra-csi-sg.ko.tmp"
 mv "$out/tegra-csi-sg.ko.tmp" "$out/tegra-csi-sg.ko"

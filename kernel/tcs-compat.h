@@ -47,6 +47,18 @@ static inline int tcs_iommu_map(struct iommu_domain *domain,
 #endif
 }
 
+static inline ssize_t tcs_iommu_map_sg(struct iommu_domain *domain,
+				       unsigned long iova,
+				       struct scatterlist *sg,
+				       unsigned int nents, int prot)
+{
+#if TCS_KVER >= 0x0603
+	return iommu_map_sg(domain, iova, sg, nents, prot, GFP_KERNEL);
+#else
+	return iommu_map_sg(domain, iova, sg, nents, prot);
+#endif
+}
+
 /* 6.11: iommu_paging_domain_alloc() replaces iommu_domain_alloc(bus). */
 static inline struct iommu_domain *tcs_iommu_domain_alloc(struct device *dev)
 {

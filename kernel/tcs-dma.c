@@ -173,6 +173,18 @@ static void tcs_iova_unmap(struct tcs_channel *chan, struct tcs_iova_map *map)
 	kfree(map);
 }
 
+/* Map the whole pages under one sg entry at @iova. */
+static int tcs_iova_map_entry(struct tcs_channel *chan, u64 iova,
+			      struct scatterlist *sg)
+{
+	phys_addr_t phys = sg_phys(sg);
+
+	atomic64_inc(&chan->stats.iommu_map);
+	return tcs_iommu_map(chan->tcs->iommu->domain, iova, phys & PAGE_MASK,
+			     PAGE_ALIGN(offset_in_page(phys) + sg->length),
+			     IOMMU_READ | IOMMU_WRITE);
+}
+
 /*
  * Map the pages of @sgt (its CPU side) one after the other. Only the first
  * entry may start inside a page and only the last may end inside one, or the
@@ -182,8 +194,8 @@ static struct tcs_iova_map *tcs_iova_map_sgt(struct tcs_channel *chan,
 					     struct sg_table *sgt)
 {
 	struct tcs_iommu *iommu = chan->tcs->iommu;
+	struct scatterlist *sg, *first, *last;
 	struct tcs_iova_map *map;
-	struct scatterlist *sg;
 	size_t total = 0, done = 0;
 	unsigned int i;
 	int ret;
@@ -215,17 +227,45 @@ static struct tcs_iova_map *tcs_iova_map_sgt(struct tcs_channel *chan,
 	}
 	map->offset = offset_in_page(sg_phys(sgt->sgl));
 
-	for_each_sgtable_sg(sgt, sg, i) {
-		phys_addr_t phys = sg_phys(sg);
-		size_t len = PAGE_ALIGN(offset_in_page(phys) + sg->length);
+	/*
+	 * The first and last entries may cover part of a page: map them on
+	 * their own, rounded out to whole pages; the ones between are whole
+	 * pages and go in one iommu_map_sg() call.
+	 */
+	first = sgt->sgl;
+	last = first;
+	for_each_sgtable_sg(sgt, sg, i)
+		last = sg;
 
-		ret = tcs_iommu_map(iommu->domain, map->iova + done,
-				    phys & PAGE_MASK, len,
-				    IOMMU_READ | IOMMU_WRITE);
+	ret = tcs_iova_map_entry(chan, map->iova, first);
+	if (ret)
+		goto err_free;
+	done = PAGE_ALIGN(map->offset + first->length);
+
+	if (sgt->orig_nents > 2) {
+		ssize_t len = tcs_iommu_map_sg(iommu->domain, map->iova + done,
+					       sg_next(first),
+					       sgt->orig_nents - 2,
+					       IOMMU_READ | IOMMU_WRITE);
+
 		atomic64_inc(&chan->stats.iommu_map);
+		if (len < 0) {
+			ret = len;
+			goto err_unmap;
+		}
+		done += len;
+	}
+
+	if (last != first) {
+		ret = tcs_iova_map_entry(chan, map->iova + done, last);
 		if (ret)
 			goto err_unmap;
-		done += len;
+		done += PAGE_ALIGN(last->length);
+	}
+
+	if (WARN_ON(done != total)) {
+		ret = -EINVAL;
+		goto err_unmap;
 	}
 	map->mapped = total;
 	map->users = 1;
@@ -233,10 +273,9 @@ static struct tcs_iova_map *tcs_iova_map_sgt(struct tcs_channel *chan,
 	return map;
 
 err_unmap:
-	if (done) {
-		iommu_unmap(iommu->domain, map->iova, done);
-		atomic64_inc(&chan->stats.iommu_unmap);
-	}
+	iommu_unmap(iommu->domain, map->iova, done);
+	atomic64_inc(&chan->stats.iommu_unmap);
+err_free:
 	gen_pool_free(iommu->iova_pool, map->iova, total + PAGE_SIZE);
 	kfree(map);
 	return ERR_PTR(ret);

@@ -70,6 +70,9 @@ struct tcs_mem_buf {
 	struct dma_buf_attachment *db_attach;
 };
 
+/* Largest chunk of an MMAP buffer in sg and IOMMU modes: 256 KiB. */
+#define TCS_MEM_MAX_ORDER	6
+
 /* The longest sg segment @dev can map in one piece. */
 static unsigned int tcs_mem_max_seg(struct device *dev)
 {
@@ -122,13 +125,32 @@ static int tcs_mem_alloc_pages(struct tcs_mem_buf *buf, bool contig,
 		return 0;
 	}
 
-	for (i = 0; i < buf->num_pages; i++) {
-		buf->pages[i] = alloc_page(gfp);
-		if (!buf->pages[i]) {
+	/*
+	 * Chunks of up to TCS_MEM_MAX_ORDER keep descriptor lists and IOMMU
+	 * work short; the buffer is still scattered, as the sg engine expects.
+	 */
+	i = 0;
+	while (i < buf->num_pages) {
+		unsigned int order = min_t(unsigned int, TCS_MEM_MAX_ORDER,
+					   ilog2(buf->num_pages - i));
+		struct page *page;
+		unsigned int j;
+
+		for (;;) {
+			page = alloc_pages(gfp | (order ? __GFP_NORETRY : 0),
+					   order);
+			if (page || !order)
+				break;
+			order--;
+		}
+		if (!page) {
 			while (i--)
 				__free_page(buf->pages[i]);
 			return -ENOMEM;
 		}
+		split_page(page, order);
+		for (j = 0; j < (1U << order); j++)
+			buf->pages[i++] = page + j;
 	}
 	return 0;
 }

@@ -62,19 +62,26 @@ static void tcs_virt_frame(struct tcs_virt_chan *vc)
 	if (READ_ONCE(vc->stalled) || READ_ONCE(vc->disconnected))
 		return;
 
-	seq = vc->sequence++;
 	atomic64_inc(&chan->stats.frames_produced);
 
+	/* An injected drop loses a frame the engine saw: a sequence gap. */
 	if (atomic_dec_if_positive(&vc->drop_pending) >= 0) {
+		vc->sequence++;
 		atomic64_inc(&chan->stats.frames_injected_drop);
 		return;
 	}
 
+	/*
+	 * With no buffer programmed the engine never sees the frame, and, as
+	 * in mainline tegra-video, only frames the engine captures are
+	 * numbered: no sequence gap, but the loss is counted.
+	 */
 	buf = tcs_virt_engine_head(vc);
 	if (!buf) {
 		atomic64_inc(&chan->stats.frames_dropped);
 		return;
 	}
+	seq = vc->sequence++;
 
 	tcs_virt_render(vc, seq);
 	if (tcs_virt_engine_write(vc, buf, vc->frame, chan->fmt.sizeimage))

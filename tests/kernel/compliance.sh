@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest side of the compliance tests: v4l2-compliance streaming in all io
+# modes (DMABUF imported from vivid) on channel 0, then the media device.
+# Usage: compliance.sh LABEL   (needs vivid loaded: tests/vm/run --with vivid)
+set -u
+. "$(dirname "$0")/lib.sh"
+label=${1:-compliance}
+logs=${TEGRACSI_BUILD_DIR:-/tmp}/kernel-test-logs
+mkdir -p "$logs"
+
+node=$(tcs_node 0) || exit 1
+media=$(tcs_media) || exit 1
+vivid=$(dev_by_name vivid-000-vid-cap) || exit 1
+# The exporter's buffers must be at least as large as ours (1920x1080 UYVY).
+v4l2-ctl -d "$vivid" -v width=1920,height=1080,pixelformat=YUYV || exit 1
+
+rc=0
+v4l2-compliance -d "$node" -s 50 -e "$vivid" >"$logs/$label-stream.log" 2>&1
+compliance_ok "$label streaming $node (-s 50 -e $vivid)" \
+	"$logs/$label-stream.log" || rc=1
+v4l2-compliance -m "$media" >"$logs/$label-media.log" 2>&1
+compliance_ok "$label media $media (-m)" "$logs/$label-media.log" || rc=1
+exit $rc
