@@ -1057,6 +1057,48 @@ post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
   }
 }
 
+/* TRUE when @clock reads CLOCK_MONOTONIC itself (the default system
+ * clock): the driver's timestamps are then already on the pipeline clock. */
+static gboolean
+clock_is_monotonic (GstClock * clock)
+{
+  GstClockType type = GST_CLOCK_TYPE_REALTIME;
+
+  if (!GST_IS_SYSTEM_CLOCK (clock))
+    return FALSE;
+  g_object_get (clock, "clock-type", &type, NULL);
+  return type == GST_CLOCK_TYPE_MONOTONIC;
+}
+
+/* Reads @clock and CLOCK_MONOTONIC at (nearly) the same instant: the
+ * pipeline clock is read between two monotonic reads, and of three tries
+ * the one with the narrowest window wins (a preemption widens it). */
+static void
+sample_clocks (GstClock * clock, GstClockTime * clock_now,
+    GstClockTime * mono_now)
+{
+  GstClockTime best_window = GST_CLOCK_TIME_NONE;
+  guint i;
+
+  for (i = 0; i < 3; i++) {
+    struct timespec t1, t2;
+    GstClockTime c, m1, m2;
+
+    clock_gettime (CLOCK_MONOTONIC, &t1);
+    c = gst_clock_get_time (clock);
+    clock_gettime (CLOCK_MONOTONIC, &t2);
+    m1 = GST_TIMESPEC_TO_TIME (t1);
+    m2 = GST_TIMESPEC_TO_TIME (t2);
+    if (m2 - m1 < best_window) {
+      best_window = m2 - m1;
+      *clock_now = c;
+      *mono_now = m1 + (m2 - m1) / 2;
+    }
+  }
+}
+
+/* PTS = the driver's capture time (CLOCK_MONOTONIC) in running time of the
+ * pipeline clock. Without a monotonic driver timestamp, the arrival time. */
 static void
 timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
 {
@@ -1069,24 +1111,21 @@ timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
 
   if (clock) {
     GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-    GstClockTime now, mono_now = 0, delay = 0;
-    struct timespec t1, t2;
+    GstClockTime capture;
 
-    /* Sample the pipeline clock between two reads of CLOCK_MONOTONIC:
-     * the capture happened (mono_now - raw) before "now" on the pipeline
-     * clock, whatever that clock is. */
-    clock_gettime (CLOCK_MONOTONIC, &t1);
-    now = gst_clock_get_time (clock);
-    clock_gettime (CLOCK_MONOTONIC, &t2);
-    if (meta) {
-      mono_now = (GST_TIMESPEC_TO_TIME (t1) + GST_TIMESPEC_TO_TIME (t2)) / 2;
-      if (mono_now > meta->timestamp)
-        delay = mono_now - meta->timestamp;
+    if (meta && clock_is_monotonic (clock)) {
+      capture = meta->timestamp;
+    } else {
+      GstClockTime now = 0, mono_now = 0;
+
+      sample_clocks (clock, &now, &mono_now);
+      capture = now;
+      /* the frame was captured (mono_now - raw) before now */
+      if (meta && mono_now > meta->timestamp)
+        capture = now > mono_now - meta->timestamp ?
+            now - (mono_now - meta->timestamp) : 0;
     }
-    if (now > base + delay)
-      pts = now - base - delay;
-    else
-      pts = 0;
+    pts = capture > base ? capture - base : 0;
     gst_object_unref (clock);
   }
 

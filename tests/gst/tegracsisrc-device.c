@@ -25,6 +25,10 @@
 #include "tegra-csi-sg.h"
 
 #define N_FRAMES 12
+/* At most 30 fps (10 for vivid): under TCG faster rates make vivid's
+ * capture thread run late, and late enough it trips a kernel warning
+ * (schedule_timeout with a negative value). */
+#define RATES (ours ? "[1/1,30/1]" : "[1/1,10/1]")
 
 static const gchar *driver;     /* driver name under test */
 static gchar *device;           /* its capture node */
@@ -235,6 +239,24 @@ free_formats (GArray * formats)
   g_array_unref (formats);
 }
 
+/* Whether VIDIOC_ENUM_FMT lists @fourcc. */
+static gboolean
+device_offers (guint32 fourcc)
+{
+  struct v4l2_capability cap;
+  struct v4l2_fmtdesc desc = { 0 };
+  gint fd = open_node (device, &cap);
+  gboolean found = FALSE;
+
+  fail_unless (fd >= 0);
+  desc.type = buf_type_of (fd);
+  for (desc.index = 0; ioctl (fd, VIDIOC_ENUM_FMT, &desc) == 0; desc.index++)
+    if (desc.pixelformat == fourcc)
+      found = TRUE;
+  close (fd);
+  return found;
+}
+
 /* The small default format used by most tests: the first one offered. */
 static gchar *
 small_caps (void)
@@ -245,8 +267,8 @@ small_caps (void)
 
   fail_unless (formats->len > 0);
   f = &g_array_index (formats, DeviceFormat, 0);
-  caps = g_strdup_printf ("%s,width=%u,height=%u", f->caps, f->width,
-      f->height);
+  caps = g_strdup_printf ("%s,width=%u,height=%u,framerate=%s", f->caps,
+      f->width, f->height, RATES);
   free_formats (formats);
   return caps;
 }
@@ -468,6 +490,20 @@ stat_u64 (const GstStructure * s, const gchar * name)
 /* ------------------------------------------------------------------ */
 /* Tests */
 
+/* "video/x-raw(memory:DMABuf),format=...,width=...": the caps of @df with
+ * the dma-buf caps feature. */
+static gchar *
+dmabuf_caps (const DeviceFormat * df)
+{
+  const gchar *comma = strchr (df->caps, ',');
+  gchar *media = g_strndup (df->caps, comma - df->caps);
+  gchar *caps = g_strdup_printf ("%s(memory:DMABuf)%s,width=%u,height=%u,"
+      "framerate=%s", media, comma, df->width, df->height, RATES);
+
+  g_free (media);
+  return caps;
+}
+
 /* Every format the device offers negotiates, in dma-buf memory exported by
  * the capture device, with the driver's bytesperline as stride. */
 GST_START_TEST (test_negotiate_each_format)
@@ -479,8 +515,7 @@ GST_START_TEST (test_negotiate_each_format)
 
   for (i = 0; i < formats->len; i++) {
     DeviceFormat *df = &g_array_index (formats, DeviceFormat, i);
-    gchar *caps = g_strdup_printf ("%s,width=%u,height=%u", df->caps,
-        df->width, df->height);
+    gchar *caps = dmabuf_caps (df);
     struct v4l2_format fmt;
     GstStructure *s;
     gchar *err;
@@ -548,6 +583,16 @@ GST_START_TEST (test_mmap_mode)
 
 GST_END_TEST;
 
+/* How far one PTS delta may be from (sequence delta x interval): a
+ * quarter of an interval for our driver; vivid under TCG produces frames
+ * late and catches up, so three quarters there (its mean spacing is
+ * checked to 10%). */
+static gint64
+spacing_tolerance (GstClockTime interval)
+{
+  return ours ? (gint64) interval / 4 : (gint64) interval * 3 / 4;
+}
+
 /* PTS strictly increase, follow the driver's timestamps and the frame
  * interval; offsets are the driver's sequence numbers. */
 GST_START_TEST (test_timestamps)
@@ -594,10 +639,18 @@ GST_START_TEST (test_timestamps)
       fail_unless (ABS (dpts - draw) < 2 * GST_MSECOND,
           "PTS delta %" G_GINT64_FORMAT " vs driver delta %" G_GINT64_FORMAT,
           dpts, draw);
-      fail_unless (ABS (dpts - expect) < (gint64) interval / 4,
+      fail_unless (ABS (dpts - expect) < spacing_tolerance (interval),
           "frame %u: PTS delta %" G_GINT64_FORMAT " expected %"
           G_GINT64_FORMAT, i, dpts, expect);
     }
+  }
+
+  {
+    Frame *a = FRAME (&run, 0), *b = FRAME (&run, N_FRAMES - 1);
+    gdouble mean = (gdouble) (b->pts - a->pts) / (b->offset - a->offset);
+
+    fail_unless (ABS (mean - interval) < interval / 10.0,
+        "mean spacing %f, interval %" G_GUINT64_FORMAT, mean, interval);
   }
 
   stats = run_stats (&run);
@@ -678,10 +731,27 @@ GST_END_TEST;
 /* Downstream wants a format the device does not offer. */
 GST_START_TEST (test_error_format_not_supported)
 {
+  static const struct
+  {
+    guint32 fourcc;
+    const gchar *caps;
+  } candidates[] = {
+    {V4L2_PIX_FMT_SRGGB14, "video/x-bayer,format=rggb14le"},
+    {V4L2_PIX_FMT_SGBRG16, "video/x-bayer,format=gbrg16le"},
+    {V4L2_PIX_FMT_RGB565, "video/x-raw,format=RGB16"},
+    {V4L2_PIX_FMT_NV61, "video/x-raw,format=NV61"},
+  };
+  const gchar *absent = NULL;
   gchar *err, *want;
+  guint i;
   Run run;
 
-  run_start (&run, "", "video/x-bayer,format=gbrg16le");
+  for (i = 0; i < G_N_ELEMENTS (candidates) && absent == NULL; i++)
+    if (!device_offers (candidates[i].fourcc))
+      absent = candidates[i].caps;
+  fail_unless (absent != NULL);
+
+  run_start (&run, "", absent);
   err = run_wait (&run, 30 * GST_SECOND, NULL, NULL);
   fail_unless (err != NULL);
   want = g_strdup_printf ("Device '%s' does not support the format downstream "
@@ -859,31 +929,60 @@ GST_START_TEST (test_error_stalled)
 
 GST_END_TEST;
 
-/* 100 NULL -> PLAYING (first frame) -> NULL cycles leave nothing alive. */
+/* Adds @delta for every object address in @list (a checkpoint list of the
+ * leaks tracer) and remembers its type name. */
+static void
+count_addresses (const GValue * list, GHashTable * net, GHashTable * types,
+    gint delta)
+{
+  guint i;
+
+  for (i = 0; i < gst_value_list_get_size (list); i++) {
+    const GstStructure *o =
+        gst_value_get_structure (gst_value_list_get_value (list, i));
+    const gchar *addr = gst_structure_get_string (o, "address");
+    gint n = GPOINTER_TO_INT (g_hash_table_lookup (net, addr));
+
+    g_hash_table_insert (net, g_strdup (addr), GINT_TO_POINTER (n + delta));
+    if (delta > 0)
+      g_hash_table_insert (types, g_strdup (addr),
+          g_strdup (gst_structure_get_string (o, "type-name")));
+  }
+}
+
+/* 100 NULL -> PLAYING (first frame) -> NULL cycles leave nothing alive:
+ * every object created during cycles 2 to 101 (the first one creates the
+ * process-wide singletons) is gone after them, per the leaks tracer's
+ * activity checkpoint. */
 GST_START_TEST (test_cycles_no_leaks)
 {
   gchar *caps = small_caps ();
   GstTracer *leaks = NULL;
+  GHashTable *net, *types;
+  GstStructure *cp = NULL;
   GList *tracers, *l;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint i, alive = 0;
   Run run;
-  guint i;
 
   tracers = gst_tracing_get_active_tracers ();
   for (l = tracers; l; l = l->next)
     if (g_str_equal (G_OBJECT_TYPE_NAME (l->data), "GstLeaksTracer"))
       leaks = gst_object_ref (l->data);
   g_list_free_full (tracers, gst_object_unref);
+  fail_unless (leaks != NULL, "run with GST_TRACERS=leaks");
 
   run_start (&run, "", caps);
   for (i = 0; i <= 100; i++) {
-    guint before = run_count (&run);
+    guint have = run_count (&run);
     gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
     if (i > 0)
       gst_element_set_state (run.pipe, GST_STATE_PLAYING);
-    while (run_count (&run) == before && g_get_monotonic_time () < end)
+    while (run_count (&run) == have && g_get_monotonic_time () < end)
       g_usleep (2000);
-    fail_unless (run_count (&run) > before, "cycle %u: no frame", i);
+    fail_unless (run_count (&run) > have, "cycle %u: no frame", i);
     gst_element_set_state (run.pipe, GST_STATE_NULL);
     gst_bus_set_flushing (GST_ELEMENT_BUS (run.pipe), TRUE);
     gst_bus_set_flushing (GST_ELEMENT_BUS (run.pipe), FALSE);
@@ -891,28 +990,34 @@ GST_START_TEST (test_cycles_no_leaks)
     gst_clear_caps (&run.rec.caps);
     g_mutex_unlock (&run.rec.lock);
 
-    /* the first cycle creates the process-wide singletons */
-    if (i == 0 && leaks)
+    if (i == 0)
       g_signal_emit_by_name (leaks, "activity-start-tracking");
   }
 
-  if (leaks) {
-    GstStructure *cp = NULL;
-    const GValue *created;
+  g_signal_emit_by_name (leaks, "activity-get-checkpoint", &cp);
+  g_signal_emit_by_name (leaks, "activity-stop-tracking");
+  net = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  count_addresses (gst_structure_get_value (cp, "objects-created-list"), net,
+      types, 1);
+  count_addresses (gst_structure_get_value (cp, "objects-removed-list"), net,
+      types, -1);
 
-    g_signal_emit_by_name (leaks, "activity-get-checkpoint", &cp);
-    created = gst_structure_get_value (cp, "objects-created-list");
-    if (gst_value_list_get_size (created) > 0) {
-      gchar *str = gst_structure_to_string (cp);
-      fail ("objects left alive after 100 cycles: %s", str);
-      g_free (str);
+  g_hash_table_iter_init (&iter, net);
+  while (g_hash_table_iter_next (&iter, &key, &value)) {
+    if (GPOINTER_TO_INT (value) > 0) {
+      if (alive < 20)
+        g_printerr ("still alive: %s %s\n",
+            (gchar *) g_hash_table_lookup (types, key), (gchar *) key);
+      alive++;
     }
-    g_signal_emit_by_name (leaks, "activity-stop-tracking");
-    gst_structure_free (cp);
-    gst_object_unref (leaks);
-  } else {
-    GST_WARNING ("GST_TRACERS=leaks not set: cycles ran without leak check");
   }
+  fail_unless_equals_int (alive, 0);
+
+  g_hash_table_unref (net);
+  g_hash_table_unref (types);
+  gst_structure_free (cp);
+  gst_object_unref (leaks);
   run_stop (&run);
   g_free (caps);
 }
