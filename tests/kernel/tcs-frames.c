@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tcs-frames: frame content test of tegra-csi-sg, run in the guest.
+ *
+ * For every io mode (MMAP; USERPTR from malloc(), from posix_memalign() and
+ * at page offset 0xff8; DMABUF imported from vgem and from vivid) it
+ * captures frames of the counter test pattern and checks every byte of
+ * every frame, the buffer metadata, and that guard bytes around the buffers
+ * stay untouched. New MMAP buffers must read as zero.
+ *
+ * With --contig (the driver loaded with virtual_dma=contig) the scattered
+ * cases (all USERPTR and DMABUF ones here) must be refused with EINVAL at
+ * QBUF and PREPARE_BUF instead.
+ *
+ * Usage: tcs-frames [--contig] [--frames N] [--channel N]
+ * Exit status: 0 pass, 1 failure, 77 no tegra-csi-sg device.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libdrm/drm.h>
+#include <libdrm/drm_mode.h>
+#include <linux/dma-buf.h>
+#include <linux/tegra-csi-sg.h>
+
+#include "tcs-test.h"
+
+#define NBUF		4
+#define GUARD_BYTE	0xa5
+#define PAGE		4096u
+
+enum source {
+	SRC_MMAP,
+	SRC_MALLOC,
+	SRC_MEMALIGN,
+	SRC_OFFSET,
+	SRC_VGEM,
+	SRC_VIVID,
+};
+
+static const struct {
+	const char *name;
+	enum source src;
+	enum v4l2_memory memory;
+} cases[] = {
+	{ "MMAP", SRC_MMAP, V4L2_MEMORY_MMAP },
+	{ "USERPTR malloc", SRC_MALLOC, V4L2_MEMORY_USERPTR },
+	{ "USERPTR posix_memalign", SRC_MEMALIGN, V4L2_MEMORY_USERPTR },
+	{ "USERPTR page offset 0xff8", SRC_OFFSET, V4L2_MEMORY_USERPTR },
+	{ "DMABUF from vgem", SRC_VGEM, V4L2_MEMORY_DMABUF },
+	{ "DMABUF from vivid", SRC_VIVID, V4L2_MEMORY_DMABUF },
+};
+
+static const struct {
+	uint32_t fourcc, width, height;
+} formats[] = {
+	{ V4L2_PIX_FMT_UYVY, 640, 480 },
+	/* 650 x 2 bytes = 1300, padded to 1344 bytes per line */
+	{ V4L2_PIX_FMT_SRGGB10, 650, 482 },
+};
+
+/**
+ * struct tbuf - one buffer of a case
+ * @alloc: what was allocated (malloc, posix_memalign, mmap of a dma-buf).
+ * @alloc_len: bytes at @alloc.
+ * @data: where the frame goes, inside @alloc.
+ * @len: plane length given to the driver.
+ * @fd: dma-buf fd, or -1.
+ */
+struct tbuf {
+	uint8_t *alloc;
+	size_t alloc_len;
+	uint8_t *data;
+	size_t len;
+	int fd;
+};
+
+struct ctx {
+	int fd;
+	bool contig;
+	unsigned int frames;
+	struct v4l2_pix_format fmt;
+	struct tbuf bufs[NBUF];
+	enum source src;
+	int vgem;
+	int vivid;
+};
+
+static int open_vgem(void)
+{
+	char path[32], name[16];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!tcs_ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+static int vgem_dmabuf(int vgem, size_t size)
+{
+	struct drm_mode_create_dumb create = {
+		.width = PAGE, .height = (size + PAGE - 1) / PAGE, .bpp = 8,
+	};
+	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	struct drm_gem_close gclose = { 0 };
+
+	if (tcs_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &create))
+		return -1;
+	prime.handle = create.handle;
+	if (tcs_ioctl(vgem, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime))
+		prime.fd = -1;
+	gclose.handle = create.handle;
+	tcs_ioctl(vgem, DRM_IOCTL_GEM_CLOSE, &gclose);
+	return prime.fd;
+}
+
+/* vivid capture buffers exported as dma-bufs; vivid keeps them alive. */
+static int vivid_setup(struct ctx *c)
+{
+	struct v4l2_requestbuffers req = {
+		.count = NBUF, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	struct v4l2_pix_format f;
+	char path[64];
+	unsigned int i;
+
+	if (!tcs_find_node("vivid-000-vid-cap", path, sizeof(path)))
+		return -ENODEV;
+	c->vivid = open(path, O_RDWR | O_CLOEXEC);
+	if (c->vivid < 0)
+		return -errno;
+	/* Larger than any frame of this test. */
+	if (tcs_set_format(c->vivid, V4L2_PIX_FMT_YUYV, 1280, 720, &f) ||
+	    tcs_ioctl(c->vivid, VIDIOC_REQBUFS, &req) || req.count < NBUF)
+		return -EINVAL;
+	for (i = 0; i < NBUF; i++) {
+		struct v4l2_exportbuffer exp = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .index = i,
+			.flags = O_RDWR | O_CLOEXEC,
+		};
+
+		if (tcs_ioctl(c->vivid, VIDIOC_EXPBUF, &exp))
+			return -EINVAL;
+		c->bufs[i].fd = exp.fd;
+		c->bufs[i].alloc_len = f.sizeimage;
+	}
+	return 0;
+}
+
+static void fill_guards(struct tbuf *b, size_t frame)
+{
+	size_t before = b->data - b->alloc;
+
+	memset(b->alloc, GUARD_BYTE, before);
+	memset(b->data + frame, GUARD_BYTE, b->alloc_len - before - frame);
+}
+
+static void check_guards(struct tbuf *b, size_t frame, const char *what)
+{
+	size_t before = b->data - b->alloc, i;
+	size_t after = b->alloc_len - before - frame;
+
+	for (i = 0; i < before; i++)
+		if (b->alloc[i] != GUARD_BYTE) {
+			tcs_fail("%s: guard byte %zu before the buffer changed",
+				 what, before - i);
+			return;
+		}
+	for (i = 0; i < after; i++)
+		if (b->data[frame + i] != GUARD_BYTE) {
+			tcs_fail("%s: guard byte %zu after the frame changed",
+				 what, i);
+			return;
+		}
+}
+
+static int dmabuf_sync(int fd, uint64_t flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	return tcs_ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
+}
+
+/* Allocate the buffers of a case; returns 0, -ENODEV to skip, or -errno. */
+static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
+{
+	size_t size = c->fmt.sizeimage;
+	unsigned int i;
+	int ret;
+
+	if (c->src == SRC_VIVID) {
+		ret = vivid_setup(c);
+		if (ret)
+			return ret;
+	}
+
+	for (i = 0; i < NBUF; i++) {
+		struct tbuf *b = &c->bufs[i];
+		void *p = NULL;
+
+		switch (c->src) {
+		case SRC_MMAP: {
+			struct v4l2_buffer qb = {
+				.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+				.memory = memory, .index = i,
+			};
+
+			if (tcs_ioctl(c->fd, VIDIOC_QUERYBUF, &qb))
+				return -EINVAL;
+			b->len = qb.length;
+			b->alloc_len = qb.length;
+			b->alloc = mmap(NULL, qb.length, PROT_READ | PROT_WRITE,
+					MAP_SHARED, c->fd, qb.m.offset);
+			if (b->alloc == MAP_FAILED) {
+				b->alloc = NULL;
+				return -errno;
+			}
+			b->data = b->alloc;
+			continue;
+		}
+		case SRC_MALLOC:
+			/* 64 guard bytes each side. */
+			b->alloc_len = size + 128;
+			b->alloc = malloc(b->alloc_len);
+			b->data = b->alloc + 64;
+			break;
+		case SRC_MEMALIGN:
+		case SRC_OFFSET:
+			b->alloc_len = size + 2 * PAGE;
+			if (posix_memalign(&p, PAGE, b->alloc_len))
+				return -ENOMEM;
+			b->alloc = p;
+			b->data = b->alloc + (c->src == SRC_OFFSET ? 0xff8 : PAGE);
+			break;
+		case SRC_VGEM:
+			b->alloc_len = size + PAGE;
+			b->fd = vgem_dmabuf(c->vgem, b->alloc_len);
+			if (b->fd < 0)
+				return -ENOMEM;
+			/* fall through */
+		case SRC_VIVID:
+			b->alloc = mmap(NULL, b->alloc_len, PROT_READ | PROT_WRITE,
+					MAP_SHARED, b->fd, 0);
+			if (b->alloc == MAP_FAILED) {
+				b->alloc = NULL;
+				return -errno;
+			}
+			b->data = b->alloc;
+			break;
+		}
+		if (!b->alloc)
+			return -ENOMEM;
+		b->len = memory == V4L2_MEMORY_DMABUF ? b->alloc_len : size;
+		if (b->fd >= 0)
+			dmabuf_sync(b->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
+		fill_guards(b, size);
+		if (b->fd >= 0)
+			dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
+	}
+	return 0;
+}
+
+static void free_bufs(struct ctx *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < NBUF; i++) {
+		struct tbuf *b = &c->bufs[i];
+
+		if (b->alloc) {
+			if (c->src == SRC_MALLOC || c->src == SRC_MEMALIGN ||
+			    c->src == SRC_OFFSET)
+				free(b->alloc);
+			else
+				munmap(b->alloc, b->alloc_len);
+		}
+		if (b->fd >= 0)
+			close(b->fd);
+		memset(b, 0, sizeof(*b));
+		b->fd = -1;
+	}
+	if (c->vivid >= 0) {
+		close(c->vivid);
+		c->vivid = -1;
+	}
+}
+
+static void fill_qbuf(struct ctx *c, struct v4l2_buffer *qb, unsigned int i,
+		      enum v4l2_memory memory)
+{
+	memset(qb, 0, sizeof(*qb));
+	qb->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	qb->memory = memory;
+	qb->index = i;
+	if (memory == V4L2_MEMORY_USERPTR) {
+		qb->m.userptr = (unsigned long)c->bufs[i].data;
+		qb->length = c->bufs[i].len;
+	} else if (memory == V4L2_MEMORY_DMABUF) {
+		qb->m.fd = c->bufs[i].fd;
+		qb->length = c->bufs[i].len;
+	}
+}
+
+/* In contiguous mode scattered memory must be refused with EINVAL. */
+static void expect_refused(struct ctx *c, enum v4l2_memory memory,
+			   const char *what)
+{
+	struct v4l2_buffer qb;
+	int ret;
+
+	fill_qbuf(c, &qb, 0, memory);
+	ret = tcs_ioctl(c->fd, VIDIOC_PREPARE_BUF, &qb);
+	if (ret != -EINVAL)
+		tcs_fail("%s: PREPARE_BUF of scattered memory returned %d, expected -EINVAL",
+			 what, ret);
+	fill_qbuf(c, &qb, 1, memory);
+	ret = tcs_ioctl(c->fd, VIDIOC_QBUF, &qb);
+	if (ret != -EINVAL)
+		tcs_fail("%s: QBUF of scattered memory returned %d, expected -EINVAL",
+			 what, ret);
+	else
+		tcs_ok("%s: scattered memory refused with EINVAL in contig mode",
+		       what);
+}
+
+static void check_buffer(struct ctx *c, const struct v4l2_buffer *qb,
+			 uint32_t *last_seq, uint64_t *last_ts, bool first,
+			 const char *what)
+{
+	struct tbuf *b = &c->bufs[qb->index];
+	uint64_t ts = qb->timestamp.tv_sec * 1000000000ULL +
+		      qb->timestamp.tv_usec * 1000ULL;
+	char label[160];
+	size_t bad;
+
+	snprintf(label, sizeof(label), "%s buffer %u", what, qb->index);
+	if (qb->flags & V4L2_BUF_FLAG_ERROR)
+		tcs_fail("%s: ERROR flag set", label);
+	if ((qb->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
+	    V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
+		tcs_fail("%s: timestamp is not CLOCK_MONOTONIC", label);
+	if (qb->field != V4L2_FIELD_NONE)
+		tcs_fail("%s: field %u", label, qb->field);
+	if (qb->bytesused != c->fmt.sizeimage)
+		tcs_fail("%s: bytesused %u, expected %u", label, qb->bytesused,
+			 c->fmt.sizeimage);
+	if (!first && qb->sequence <= *last_seq)
+		tcs_fail("%s: sequence %u after %u", label, qb->sequence,
+			 *last_seq);
+	if (!first && ts < *last_ts)
+		tcs_fail("%s: timestamp went backwards", label);
+	*last_seq = qb->sequence;
+	*last_ts = ts;
+
+	if (b->fd >= 0)
+		dmabuf_sync(b->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	bad = tcs_check_counter(b->data, &c->fmt, qb->sequence, label);
+	if (bad)
+		tcs_fail("%s: %zu of %u bytes wrong", label, bad,
+			 c->fmt.sizeimage);
+	if (c->src != SRC_MMAP && c->src != SRC_VIVID)
+		check_guards(b, c->fmt.sizeimage, label);
+	if (b->fd >= 0)
+		dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+}
+
+static void run_case(struct ctx *c, unsigned int ci)
+{
+	enum v4l2_memory memory = cases[ci].memory;
+	struct v4l2_requestbuffers req = {
+		.count = NBUF, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = memory,
+	};
+	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	uint32_t last_seq = 0;
+	uint64_t last_ts = 0;
+	unsigned int i, n;
+	char what[128];
+	int ret, fails = tcs_failures();
+
+	snprintf(what, sizeof(what), "%s %.4s %ux%u", cases[ci].name,
+		 (char *)&c->fmt.pixelformat, c->fmt.width, c->fmt.height);
+	c->src = cases[ci].src;
+
+	if (c->src == SRC_VGEM && c->vgem < 0) {
+		tcs_info("%s: skipped, no vgem (tests/vm/run --with vgem)", what);
+		return;
+	}
+	ret = tcs_ioctl(c->fd, VIDIOC_REQBUFS, &req);
+	if (ret || req.count < NBUF) {
+		tcs_fail("%s: REQBUFS: %d (count %u)", what, ret, req.count);
+		goto out;
+	}
+	ret = alloc_bufs(c, memory);
+	if (ret == -ENODEV) {
+		tcs_info("%s: skipped, no vivid (tests/vm/run --with vivid)",
+			 what);
+		goto out;
+	}
+	if (ret) {
+		tcs_fail("%s: allocating buffers: %s", what, strerror(-ret));
+		goto out;
+	}
+
+	if (c->src == SRC_MMAP) {
+		/* A new MMAP buffer never shows stale kernel memory. */
+		for (i = 0; i < NBUF; i++) {
+			size_t k;
+
+			for (k = 0; k < c->bufs[i].len; k++)
+				if (c->bufs[i].data[k])
+					break;
+			if (k < c->bufs[i].len) {
+				tcs_fail("%s: new buffer %u has data at byte %zu",
+					 what, i, k);
+				break;
+			}
+		}
+	}
+
+	if (c->contig && memory != V4L2_MEMORY_MMAP) {
+		expect_refused(c, memory, what);
+		goto out;
+	}
+
+	for (i = 0; i < NBUF; i++) {
+		struct v4l2_buffer qb;
+
+		fill_qbuf(c, &qb, i, memory);
+		ret = tcs_ioctl(c->fd, VIDIOC_QBUF, &qb);
+		if (ret) {
+			tcs_fail("%s: QBUF %u: %s", what, i, strerror(-ret));
+			goto out;
+		}
+	}
+	ret = tcs_ioctl(c->fd, VIDIOC_STREAMON, &type);
+	if (ret) {
+		tcs_fail("%s: STREAMON: %s", what, strerror(-ret));
+		goto out;
+	}
+	for (n = 0; n < c->frames; n++) {
+		struct v4l2_buffer qb = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = memory,
+		};
+
+		ret = tcs_dqbuf(c->fd, &qb, 5000);
+		if (ret) {
+			tcs_fail("%s: DQBUF after %u frames: %s", what, n,
+				 strerror(-ret));
+			break;
+		}
+		check_buffer(c, &qb, &last_seq, &last_ts, n == 0, what);
+		fill_qbuf(c, &qb, qb.index, memory);
+		ret = tcs_ioctl(c->fd, VIDIOC_QBUF, &qb);
+		if (ret) {
+			tcs_fail("%s: re-QBUF: %s", what, strerror(-ret));
+			break;
+		}
+	}
+	tcs_ioctl(c->fd, VIDIOC_STREAMOFF, &type);
+	if (c->src != SRC_MMAP && c->src != SRC_VIVID)
+		for (i = 0; i < NBUF; i++) {
+			struct tbuf *b = &c->bufs[i];
+
+			if (b->fd >= 0)
+				dmabuf_sync(b->fd, DMA_BUF_SYNC_START |
+					    DMA_BUF_SYNC_READ);
+			check_guards(b, c->fmt.sizeimage, what);
+			if (b->fd >= 0)
+				dmabuf_sync(b->fd, DMA_BUF_SYNC_END |
+					    DMA_BUF_SYNC_READ);
+		}
+	if (tcs_failures() == fails)
+		tcs_ok("%s: %u frames, every byte as expected, guards intact",
+		       what, n);
+out:
+	free_bufs(c);
+	req.count = 0;
+	tcs_ioctl(c->fd, VIDIOC_REQBUFS, &req);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "contig", no_argument, NULL, 'c' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "channel", required_argument, NULL, 'n' },
+		{ }
+	};
+	struct ctx c = { .frames = 20, .vivid = -1 };
+	struct v4l2_streamparm parm = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	unsigned int channel = 0, f, ci, i;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			c.contig = true;
+			break;
+		case 'f':
+			c.frames = strtoul(optarg, NULL, 0);
+			break;
+		case 'n':
+			channel = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [--contig] [--frames N] [--channel N]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	for (i = 0; i < NBUF; i++)
+		c.bufs[i].fd = -1;
+
+	c.fd = tcs_open_channel(channel);
+	if (c.fd < 0) {
+		printf("# no tegra-csi-sg channel %u: skipped\n", channel);
+		return TCS_SKIP;
+	}
+	c.vgem = open_vgem();
+	if (tcs_set_ctrl(c.fd, V4L2_CID_TEST_PATTERN,
+			 TEGRA_CSI_SG_PATTERN_COUNTER))
+		tcs_fail("cannot select the counter pattern");
+	parm.parm.capture.timeperframe.numerator = 1;
+	parm.parm.capture.timeperframe.denominator = 60;
+	tcs_ioctl(c.fd, VIDIOC_S_PARM, &parm);
+
+	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+		if (tcs_set_format(c.fd, formats[f].fourcc, formats[f].width,
+				   formats[f].height, &c.fmt)) {
+			tcs_fail("S_FMT %.4s", (char *)&formats[f].fourcc);
+			continue;
+		}
+		for (ci = 0; ci < sizeof(cases) / sizeof(cases[0]); ci++)
+			run_case(&c, ci);
+	}
+
+	printf("# %d failure(s)\n", tcs_failures());
+	return tcs_failures() ? 1 : 0;
+}
