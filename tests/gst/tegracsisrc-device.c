@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <linux/videodev2.h>
 
-#include "tegra-csi-sg.h"
+#include <linux/tegra-csi-sg.h>
 
 #define N_FRAMES 12
 /* At most 30 fps (10 for vivid): under TCG faster rates make vivid's
@@ -273,17 +273,26 @@ small_caps (void)
   return caps;
 }
 
-/* "videobuf2_*" when @fd is a dma-buf exported by a vb2 capture queue. */
+/* Whether @fd is a dma-buf exported by the capture driver: its exporter
+ * (fdinfo exp_name) is a vb2 memory allocator (videobuf2_vmalloc,
+ * videobuf2_dma_sg, ...) or the driver module itself (tegra_csi_sg, whose
+ * own vb2 memory ops export). */
 static gboolean
 fd_exported_by_vb2 (gint fd)
 {
   gchar *path = g_strdup_printf ("/proc/self/fdinfo/%d", fd);
+  gchar *module = g_strdelimit (g_strdup_printf ("exp_name:\t%s\n", driver),
+      "-", '_');
   gchar *info = NULL;
   gboolean ok;
 
   ok = g_file_get_contents (path, &info, NULL, NULL) &&
-      strstr (info, "exp_name:\tvideobuf2") != NULL;
+      (strstr (info, "exp_name:\tvideobuf2") != NULL ||
+      strstr (info, module) != NULL);
+  if (!ok)
+    GST_WARNING ("fd %d: %s", fd, info);
   g_free (info);
+  g_free (module);
   g_free (path);
   return ok;
 }
