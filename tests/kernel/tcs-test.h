@@ -11,6 +11,7 @@
 #include <linux/videodev2.h>
 
 #define TCS_SKIP 77
+#define TCS_TEST_MAX_CHANNELS 6
 
 /* Print "FAIL: ..." / "ok: ..." / "# ..." lines. */
 void tcs_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
