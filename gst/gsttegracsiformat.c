@@ -47,6 +47,8 @@ static const GstTegraCsiFormat formats[] = {
   RAW (NV61M, NV61, 2),
   RAW (YUV420M, I420, 3),
   RAW (YVU420M, YV12, 3),
+  RAW (YUV422M, Y42B, 3),
+  RAW (YUV444M, Y444, 3),
   /* Grey */
   RAW (GREY, GRAY8, 1),
   RAW (Y16, GRAY16_LE, 1),

@@ -183,6 +183,7 @@ device_formats (void)
       {V4L2_PIX_FMT_YUV420, "video/x-raw,format=I420"},
       {V4L2_PIX_FMT_YVU420, "video/x-raw,format=YV12"},
       {V4L2_PIX_FMT_YUV422P, "video/x-raw,format=Y42B"},
+      {V4L2_PIX_FMT_YUV444M, "video/x-raw,format=Y444"},
       {V4L2_PIX_FMT_GREY, "video/x-raw,format=GRAY8"},
       {V4L2_PIX_FMT_Y16, "video/x-raw,format=GRAY16_LE"},
       {V4L2_PIX_FMT_XBGR32, "video/x-raw,format=BGRx"},
@@ -602,6 +603,103 @@ spacing_tolerance (GstClockTime interval)
   return ours ? (gint64) interval / 4 : (gint64) interval * 3 / 4;
 }
 
+/* io-mode=dmabuf with system-memory caps still hands out the exported
+ * dma-bufs (they can be mapped). */
+GST_START_TEST (test_dmabuf_mode)
+{
+  gchar *caps = small_caps ();
+  GstStructure *stats;
+  gchar *err;
+  guint i;
+  Run run;
+
+  run_start (&run, "io-mode=dmabuf num-buffers=6", caps);
+  err = run_wait (&run, 60 * GST_SECOND, NULL, NULL);
+  fail_unless (err == NULL, "%s", err);
+  fail_unless_equals_int (run_count (&run), 6);
+  for (i = 0; i < 6; i++) {
+    fail_unless (FRAME (&run, i)->dmabuf);
+    fail_unless (FRAME (&run, i)->exported);
+    fail_unless (FRAME (&run, i)->mapped);
+  }
+  stats = run_stats (&run);
+  fail_unless_equals_uint64 (stat_u64 (stats, "bytes-copied"), 0);
+  gst_structure_free (stats);
+  run_stop (&run);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* extra-controls set before start reach the device when it opens. */
+GST_START_TEST (test_extra_controls_at_start)
+{
+  const gchar *name = ours ? "exposure" : "brightness";
+  guint32 id = ours ? V4L2_CID_EXPOSURE : V4L2_CID_BRIGHTNESS;
+  struct v4l2_queryctrl q = {.id = id };
+  struct v4l2_control c = {.id = id };
+  struct v4l2_capability cap;
+  gchar *caps = small_caps ();
+  gchar *props;
+  gint fd, want;
+  Run run;
+
+  fd = open_node (device, &cap);
+  fail_unless (fd >= 0);
+  fail_unless (ioctl (fd, VIDIOC_QUERYCTRL, &q) == 0, "no control %s", name);
+  fail_unless (ioctl (fd, VIDIOC_G_CTRL, &c) == 0);
+  /* a valid value different from the current one */
+  want = c.value == q.minimum ? q.minimum + q.step : q.minimum;
+  props = g_strdup_printf ("extra-controls=\"c,%s=%d\"", name, want);
+
+  run_start (&run, props, caps);
+  while (run_count (&run) < 1)
+    g_usleep (10000);
+  fail_unless (ioctl (fd, VIDIOC_G_CTRL, &c) == 0);
+  fail_unless_equals_int (c.value, want);
+  run_stop (&run);
+  close (fd);
+  g_free (props);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* gst-launch-1.0 under GST_TRACERS=leaks: nothing is reported alive when
+ * GStreamer shuts down. */
+GST_START_TEST (test_gst_launch_leaks)
+{
+  gchar *caps = small_caps ();
+  gchar *cmd = g_strdup_printf ("gst-launch-1.0 -q tegracsisrc device=%s "
+      "num-buffers=5 ! %s ! fakesink", device, caps);
+  gchar **argv = NULL, **envp;
+  gchar *out = NULL, *errout = NULL;
+  gint status = -1;
+
+  fail_unless (g_shell_parse_argv (cmd, NULL, &argv, NULL));
+  envp = g_get_environ ();
+  envp = g_environ_setenv (envp, "GST_TRACERS", "leaks", TRUE);
+  envp = g_environ_setenv (envp, "GST_DEBUG", "GST_TRACER:7", TRUE);
+  envp = g_environ_setenv (envp, "GST_DEBUG_NO_COLOR", "1", TRUE);
+  fail_unless (g_spawn_sync (NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL,
+          NULL, &out, &errout, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s failed: %s",
+      cmd, errout);
+  fail_unless (strstr (errout, "object-alive") == NULL &&
+      strstr (errout, "Leaks detected") == NULL, "leaks reported: %.2000s",
+      errout);
+  fail_unless (strstr (errout, "GST_TRACER") != NULL,
+      "the leaks tracer did not run");
+  g_strfreev (envp);
+  g_strfreev (argv);
+  g_free (out);
+  g_free (errout);
+  g_free (cmd);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* PTS strictly increase, follow the driver's timestamps and the frame
  * interval; offsets are the driver's sequence numbers. */
 GST_START_TEST (test_timestamps)
@@ -700,6 +798,15 @@ GST_START_TEST (test_latency_query)
   fail_unless_equals_uint64 (min, interval);
   fail_unless_equals_uint64 (max, 5 * interval);
   gst_query_unref (q);
+
+  {
+    GstStructure *stats = run_stats (&run);
+    guint queued = 99;
+
+    fail_unless (gst_structure_get_uint (stats, "queued", &queued));
+    fail_unless (queued <= 5, "%u buffers queued of 5", queued);
+    gst_structure_free (stats);
+  }
   run_stop (&run);
   g_free (props);
   g_free (caps);
@@ -1071,6 +1178,9 @@ tegracsisrc_device_suite (void)
   if (only == NULL || !g_str_equal (only, "1")) {
     tcase_add_test (tc, test_negotiate_each_format);
     tcase_add_test (tc, test_mmap_mode);
+    tcase_add_test (tc, test_dmabuf_mode);
+    tcase_add_test (tc, test_extra_controls_at_start);
+    tcase_add_test (tc, test_gst_launch_leaks);
     tcase_add_test (tc, test_timestamps);
     tcase_add_test (tc, test_latency_query);
     tcase_add_test (tc, test_error_busy);
