@@ -50,17 +50,6 @@ struct tcs_dma_constraints {
 
 /**
  * struct tcs_backend_ops - operations a DMA engine backend provides
- *
- * The core owns the V4L2 side: the video nodes, the vb2 queues and the list of
- * buffers userspace queued. It hands prepared buffers to the engine with
- * @queue_buffer, at most &tcs_backend.hw_queue_depth at a time (Tegra210 VI
- * programs the base address of frame N+1 while frame N is written, so two).
- * The engine reports each finished buffer with tcs_capture_frame_done(), the
- * frame-done callback, from any context that may take a spinlock. A backend
- * that detects a hung frame (on Tegra210 a host1x syncpoint wait timing out)
- * resets the engine and retries the buffer itself; only when that fails does
- * it call tcs_capture_queue_error(), which fails the queue.
- *
  * @probe: set up the engine for @tcs: fill &tcs_device.dma and
  *	&tcs_device.dma_dev and the number of channels. May sleep.
  * @remove: undo @probe. May sleep.
@@ -76,6 +65,16 @@ struct tcs_dma_constraints {
  * @queue_buffer: program @buf, whose DMA description (&tcs_buffer.dma) is
  *	ready, into the engine's hardware queue. Called with
  *	&tcs_channel.lock held: must not sleep.
+ *
+ * The core owns the V4L2 side: the video nodes, the vb2 queues and the list of
+ * buffers userspace queued. It hands prepared buffers to the engine with
+ * @queue_buffer, at most &tcs_backend.hw_queue_depth at a time (Tegra210 VI
+ * programs the base address of frame N+1 while frame N is written, so two).
+ * The engine reports each finished buffer with tcs_capture_frame_done(), the
+ * frame-done callback, from any context that may take a spinlock. A backend
+ * that detects a hung frame (on Tegra210 a host1x syncpoint wait timing out)
+ * resets the engine and retries the buffer itself; only when that fails does
+ * it call tcs_capture_queue_error(), which fails the queue.
  */
 struct tcs_backend_ops {
 	int (*probe)(struct tcs_device *tcs);

@@ -104,8 +104,10 @@ static int tcs_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 	struct tcs_channel *chan = vb2_get_drv_priv(q);
 	unsigned int size = chan->fmt.sizeimage;
 
+	/* CREATE_BUFS: at least the current frame, at most the largest one. */
 	if (*nplanes)
-		return *nplanes != 1 || sizes[0] < size ? -EINVAL : 0;
+		return *nplanes != 1 || sizes[0] < size ||
+		       sizes[0] > TCS_MAX_SIZEIMAGE ? -EINVAL : 0;
 
 	*nplanes = 1;
 	sizes[0] = size;

@@ -142,7 +142,10 @@ void tcs_iommu_cleanup(struct tcs_device *tcs)
 
 	if (!iommu)
 		return;
-	gen_pool_destroy(iommu->iova_pool);
+	/* gen_pool_destroy() BUGs on live allocations: leak them instead. */
+	if (!WARN_ON(gen_pool_avail(iommu->iova_pool) !=
+		     gen_pool_size(iommu->iova_pool)))
+		gen_pool_destroy(iommu->iova_pool);
 	iommu_detach_device(iommu->domain, iommu->master);
 	iommu_domain_free(iommu->domain);
 	kfree(iommu);
