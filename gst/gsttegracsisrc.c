@@ -112,6 +112,7 @@ struct _GstTegraCsiSrc
   GstClockTime frame_duration;
 
   /* Streaming thread only. */
+  gboolean negotiation_error_posted;
   gboolean have_sequence;
   guint32 next_sequence;
   GstCaps *monotonic_caps;
@@ -662,12 +663,14 @@ gst_tegra_csi_src_negotiate (GstBaseSrc * bsrc)
   GstCaps *peer;
   gchar *wanted;
 
+  self->negotiation_error_posted = FALSE;
   if (GST_BASE_SRC_CLASS (parent_class)->negotiate (bsrc))
     return TRUE;
 
   /* Say what downstream wanted and what the device has. An error posted
-   * already (by set_caps) is more precise: do not add a second one. */
-  if (self->format != NULL || self->probed_caps == NULL)
+   * already (by set_caps or decide_allocation) is more precise: do not add
+   * a second one. */
+  if (self->negotiation_error_posted || self->probed_caps == NULL)
     return FALSE;
 
   peer = gst_pad_peer_query_caps (GST_BASE_SRC_PAD (bsrc), NULL);
@@ -972,8 +975,12 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
 err:
   g_free (str);
   self->format = NULL;
+  self->negotiation_error_posted = TRUE;
   return FALSE;
 }
+
+static void post_pool_error (GstTegraCsiSrc * self,
+    GstTegraCsiBufferPool * pool);
 
 static gboolean
 gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
@@ -1012,6 +1019,15 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
       count);
   gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   if (!gst_buffer_pool_set_config (GST_BUFFER_POOL (pool), config)) {
+    gst_object_unref (pool);
+    return FALSE;
+  }
+
+  /* Start it here rather than in GstBaseSrc so that a failure (the driver
+   * refusing the buffers) gets its own message. */
+  if (!gst_buffer_pool_set_active (GST_BUFFER_POOL (pool), TRUE)) {
+    post_pool_error (self, pool);
+    self->negotiation_error_posted = TRUE;
     gst_object_unref (pool);
     return FALSE;
   }
