@@ -226,11 +226,22 @@ err_free_buf:
 	return ERR_PTR(ret);
 }
 
+/*
+ * vb2 (6.1) sets the skip_cache_sync hints on every DMABUF buffer: "DMA
+ * exporter should take care of cache syncs". An exporter only syncs its own
+ * mappings, in begin/end_cpu_access, never the one it made for this device
+ * at dma_buf_map_attachment() time, and vb2 keeps that mapping for as long as
+ * the plane stays the same. The engine writes through this device's mapping,
+ * so when the DMA API bounces (swiotlb) or caches are not coherent, the frame
+ * reaches the dma-buf's pages only if the importer syncs its mapping. So for
+ * imports the hints are ignored.
+ */
 static void tcs_mem_prepare(void *buf_priv)
 {
 	struct tcs_mem_buf *buf = buf_priv;
 
-	if (!buf->dma_sgt || buf->vb->skip_cache_sync_on_prepare)
+	if (!buf->dma_sgt ||
+	    (!buf->db_attach && buf->vb->skip_cache_sync_on_prepare))
 		return;
 	dma_sync_sgtable_for_device(buf->dev, buf->dma_sgt, buf->dir);
 }
@@ -239,7 +250,8 @@ static void tcs_mem_finish(void *buf_priv)
 {
 	struct tcs_mem_buf *buf = buf_priv;
 
-	if (!buf->dma_sgt || buf->vb->skip_cache_sync_on_finish)
+	if (!buf->dma_sgt ||
+	    (!buf->db_attach && buf->vb->skip_cache_sync_on_finish))
 		return;
 	dma_sync_sgtable_for_cpu(buf->dev, buf->dma_sgt, buf->dir);
 }
