@@ -45,6 +45,7 @@
 
 #include "gsttegracsisrc.h"
 #include "gsttegracsibufferpool.h"
+#include "gsttegracsicaps.h"
 #include "gsttegracsidevice.h"
 #include "gsttegracsiformat.h"
 
@@ -283,163 +284,6 @@ apply_controls (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
 /* ------------------------------------------------------------------ */
 /* Probing */
 
-static GValue *
-interval_to_framerates (const GArray * intervals, GValue * out)
-{
-  guint i;
-
-  if (intervals->len == 0)
-    return NULL;
-
-  if (g_array_index (intervals, struct v4l2_frmivalenum, 0).type !=
-      V4L2_FRMIVAL_TYPE_DISCRETE) {
-    const struct v4l2_frmivalenum *iv =
-        &g_array_index (intervals, struct v4l2_frmivalenum, 0);
-    /* the longest interval is the lowest rate */
-    g_value_init (out, GST_TYPE_FRACTION_RANGE);
-    gst_value_set_fraction_range_full (out,
-        iv->stepwise.max.denominator, MAX (iv->stepwise.max.numerator, 1),
-        iv->stepwise.min.denominator, MAX (iv->stepwise.min.numerator, 1));
-    return out;
-  }
-
-  g_value_init (out, GST_TYPE_LIST);
-  for (i = 0; i < intervals->len; i++) {
-    const struct v4l2_frmivalenum *iv =
-        &g_array_index (intervals, struct v4l2_frmivalenum, i);
-    GValue rate = G_VALUE_INIT;
-
-    if (iv->discrete.numerator == 0 || iv->discrete.denominator == 0)
-      continue;
-    g_value_init (&rate, GST_TYPE_FRACTION);
-    gst_value_set_fraction (&rate, iv->discrete.denominator,
-        iv->discrete.numerator);
-    gst_value_list_append_and_take_value (out, &rate);
-  }
-
-  if (gst_value_list_get_size (out) == 0) {
-    g_value_unset (out);
-    return NULL;
-  }
-  return out;
-}
-
-static void
-set_framerates (GstTegraCsiDevice * device,
-    GstStructure * s, guint32 fourcc, guint32 width, guint32 height)
-{
-  GArray *intervals = gst_tegra_csi_device_enum_frame_intervals (device,
-      fourcc, width, height);
-  GValue rates = G_VALUE_INIT;
-
-  if (interval_to_framerates (intervals, &rates)) {
-    gst_structure_take_value (s, "framerate", &rates);
-  } else {
-    guint32 n, d;
-
-    /* No enumeration: offer the current rate if the device has one,
-     * else a variable rate. */
-    if (gst_tegra_csi_device_get_frame_interval (device, &n, &d) == 0)
-      gst_structure_set (s, "framerate", GST_TYPE_FRACTION, d, n, NULL);
-    else
-      gst_structure_set (s, "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
-  }
-
-  g_array_unref (intervals);
-}
-
-static GstCaps *
-probe_format (GstTegraCsiDevice * device,
-    const GstTegraCsiFormat * format)
-{
-  GArray *sizes = gst_tegra_csi_device_enum_frame_sizes (device,
-      format->fourcc);
-  GstCaps *caps = gst_caps_new_empty ();
-  guint i;
-
-  for (i = 0; i < sizes->len; i++) {
-    const struct v4l2_frmsizeenum *sz =
-        &g_array_index (sizes, struct v4l2_frmsizeenum, i);
-    GstStructure *s = gst_tegra_csi_format_to_structure (format);
-
-    if (sz->type == V4L2_FRMSIZE_TYPE_DISCRETE) {
-      gst_structure_set (s, "width", G_TYPE_INT, sz->discrete.width,
-          "height", G_TYPE_INT, sz->discrete.height, NULL);
-      set_framerates (device, s, format->fourcc, sz->discrete.width,
-          sz->discrete.height);
-    } else {
-      gst_structure_set (s,
-          "width", GST_TYPE_INT_RANGE, (gint) sz->stepwise.min_width,
-          (gint) sz->stepwise.max_width,
-          "height", GST_TYPE_INT_RANGE, (gint) sz->stepwise.min_height,
-          (gint) sz->stepwise.max_height, NULL);
-      set_framerates (device, s, format->fourcc, sz->stepwise.max_width,
-          sz->stepwise.max_height);
-    }
-    if (format->kind == GST_TEGRA_CSI_FORMAT_RAW)
-      gst_structure_set (s, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-          "interlace-mode", G_TYPE_STRING, "progressive", NULL);
-    gst_caps_append_structure (caps, s);
-  }
-
-  if (sizes->len == 0) {
-    /* No size enumeration: whatever TRY_FMT accepts. */
-    GstStructure *s = gst_tegra_csi_format_to_structure (format);
-
-    gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
-        "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
-    set_framerates (device, s, format->fourcc, 0, 0);
-    gst_caps_append_structure (caps, s);
-  }
-
-  g_array_unref (sizes);
-  return caps;
-}
-
-/* Builds the caps of every format the device offers that the table knows,
- * and the list of what it offers for error messages. */
-static GstCaps *
-probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device)
-{
-  GArray *descs = gst_tegra_csi_device_enum_formats (device);
-  GstCaps *sysmem = gst_caps_new_empty ();
-  GString *offered = g_string_new (NULL);
-  guint i;
-
-  g_array_set_size (self->fourccs, 0);
-
-  for (i = 0; i < descs->len; i++) {
-    const struct v4l2_fmtdesc *d = &g_array_index (descs,
-        struct v4l2_fmtdesc, i);
-    const GstTegraCsiFormat *format =
-        gst_tegra_csi_format_from_fourcc (d->pixelformat);
-
-    g_array_append_val (self->fourccs, d->pixelformat);
-    g_string_append_printf (offered, "%s%" GST_FOURCC_FORMAT " (%s)",
-        i ? ", " : "", GST_FOURCC_ARGS (d->pixelformat), d->description);
-
-    if (format == NULL) {
-      GST_INFO_OBJECT (self, "ignoring format %" GST_FOURCC_FORMAT " (%s)",
-          GST_FOURCC_ARGS (d->pixelformat), d->description);
-      continue;
-    }
-    sysmem = gst_caps_merge (sysmem, probe_format (device, format));
-  }
-
-  g_array_unref (descs);
-  g_free (self->offered);
-  self->offered = g_string_free (offered, FALSE);
-
-  if (self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF) {
-    GstCaps *dmabuf = gst_caps_copy (sysmem);
-
-    gst_caps_set_features_simple (dmabuf,
-        gst_caps_features_new (GST_CAPS_FEATURE_MEMORY_DMABUF, NULL));
-    return gst_caps_merge (dmabuf, sysmem);
-  }
-
-  return sysmem;
-}
 
 /* Asks for one buffer to learn whether the queue is free (another file
  * handle streaming makes REQBUFS fail with EBUSY) and whether VIDIOC_EXPBUF
@@ -563,7 +407,11 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
       GST_TEGRA_CSI_POOL_MEMORY_MMAP : GST_TEGRA_CSI_POOL_MEMORY_DMABUF;
 
   gst_clear_caps (&self->probed_caps);
-  self->probed_caps = probe_caps (self, device);
+  g_free (self->offered);
+  self->offered = NULL;
+  self->probed_caps = gst_tegra_csi_caps_probe (device,
+      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF, self->fourccs,
+      &self->offered);
   if (gst_caps_is_empty (self->probed_caps)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
         ("Device '%s' offers no format this element supports; it offers: %s.",
@@ -685,173 +533,16 @@ gst_tegra_csi_src_negotiate (GstBaseSrc * bsrc)
   return FALSE;
 }
 
-static gint
-max_int (const GValue * v)
-{
-  if (G_VALUE_HOLDS_INT (v))
-    return g_value_get_int (v);
-  if (GST_VALUE_HOLDS_INT_RANGE (v))
-    return gst_value_get_int_range_max (v);
-  if (GST_VALUE_HOLDS_LIST (v)) {
-    gint best = 0;
-    guint i;
-
-    for (i = 0; i < gst_value_list_get_size (v); i++)
-      best = MAX (best, max_int (gst_value_list_get_value (v, i)));
-    return best;
-  }
-  return 0;
-}
-
-static gdouble
-max_rate (const GValue * v)
-{
-  gdouble d;
-
-  if (v == NULL)
-    return 0;
-  if (GST_VALUE_HOLDS_FRACTION (v)) {
-    gst_util_fraction_to_double (gst_value_get_fraction_numerator (v),
-        gst_value_get_fraction_denominator (v), &d);
-    return d;
-  }
-  if (GST_VALUE_HOLDS_FRACTION_RANGE (v))
-    return max_rate (gst_value_get_fraction_range_max (v));
-  if (GST_VALUE_HOLDS_LIST (v)) {
-    gdouble best = 0;
-    guint i;
-
-    for (i = 0; i < gst_value_list_get_size (v); i++)
-      best = MAX (best, max_rate (gst_value_list_get_value (v, i)));
-    return best;
-  }
-  return 0;
-}
-
-/* Adds the colorimetry the driver would use for the fixed format in @s. */
-static void
-fixate_colorimetry (GstTegraCsiSrc * self, GstStructure * s)
-{
-  const GstTegraCsiFormat *format;
-  struct v4l2_format fmt = { 0 };
-  GstVideoColorimetry cinfo;
-  gint width, height;
-  gchar *str;
-  guint i;
-
-  if (!gst_structure_has_name (s, "video/x-raw") || self->device == NULL)
-    return;
-  if (!gst_structure_get_int (s, "width", &width) ||
-      !gst_structure_get_int (s, "height", &height))
-    return;
-
-  for (i = 0; (format = gst_tegra_csi_format_from_structure (s, i)); i++) {
-    guint j;
-
-    for (j = 0; j < self->fourccs->len; j++)
-      if (g_array_index (self->fourccs, guint32, j) == format->fourcc)
-        goto found;
-  }
-  return;
-
-found:
-  fmt.type = gst_tegra_csi_device_get_buf_type (self->device);
-  if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
-    fmt.fmt.pix_mp.width = width;
-    fmt.fmt.pix_mp.height = height;
-    fmt.fmt.pix_mp.pixelformat = format->fourcc;
-    fmt.fmt.pix_mp.field = V4L2_FIELD_NONE;
-  } else {
-    fmt.fmt.pix.width = width;
-    fmt.fmt.pix.height = height;
-    fmt.fmt.pix.pixelformat = format->fourcc;
-    fmt.fmt.pix.field = V4L2_FIELD_NONE;
-  }
-  if (gst_tegra_csi_device_try_format (self->device, &fmt) < 0)
-    return;
-
-  gst_tegra_csi_format_get_colorimetry (&fmt, &cinfo);
-  str = gst_video_colorimetry_to_string (&cinfo);
-  if (str) {
-    if (gst_structure_has_field (s, "colorimetry"))
-      gst_structure_fixate_field_string (s, "colorimetry", str);
-    else
-      gst_structure_set (s, "colorimetry", G_TYPE_STRING, str, NULL);
-  }
-  g_free (str);
-}
-
-/* Largest size at the highest rate among the structures of the preferred
- * (first) format; downstream's wishes are already in @caps. */
+/* Largest size at the highest rate of the preferred format, with the
+ * driver's colorimetry (gst_tegra_csi_caps_fixate()). */
 static GstCaps *
 gst_tegra_csi_src_fixate (GstBaseSrc * bsrc, GstCaps * caps)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstStructure *first, *s;
-  GstCapsFeatures *first_features;
-  const gchar *first_format;
-  gint best = 0;
-  gint64 best_area = -1;
-  gdouble best_rate = -1;
-  GstCaps *out;
-  guint i;
+  GstCaps *out = gst_tegra_csi_caps_fixate (caps, self->device, self->fourccs);
 
-  caps = gst_caps_make_writable (caps);
-  first = gst_caps_get_structure (caps, 0);
-  first_features = gst_caps_get_features (caps, 0);
-  gst_structure_fixate_field (first, "format");
-  first_format = gst_structure_get_string (first, "format");
-
-  for (i = 0; i < gst_caps_get_size (caps); i++) {
-    const gchar *fmt;
-    gint64 area;
-    gdouble rate;
-
-    s = gst_caps_get_structure (caps, i);
-    if (!gst_structure_has_name (s, gst_structure_get_name (first)) ||
-        !gst_caps_features_is_equal (first_features,
-            gst_caps_get_features (caps, i)))
-      continue;
-    fmt = gst_structure_get_string (s, "format");
-    if (i != 0 && (fmt == NULL || first_format == NULL ||
-            !g_str_equal (fmt, first_format)))
-      continue;
-
-    area = (gint64) max_int (gst_structure_get_value (s, "width")) *
-        max_int (gst_structure_get_value (s, "height"));
-    rate = max_rate (gst_structure_get_value (s, "framerate"));
-    if (area > best_area || (area == best_area && rate > best_rate)) {
-      best = i;
-      best_area = area;
-      best_rate = rate;
-    }
-  }
-
-  out = gst_caps_copy_nth (caps, best);
-  gst_caps_unref (caps);
-
-  s = gst_caps_get_structure (out, 0);
-  gst_structure_fixate_field (s, "format");
-  gst_structure_fixate_field_nearest_int (s, "width", G_MAXINT);
-  gst_structure_fixate_field_nearest_int (s, "height", G_MAXINT);
-  if (gst_structure_has_field (s, "framerate"))
-    gst_structure_fixate_field_nearest_fraction (s, "framerate", G_MAXINT, 1);
-  fixate_colorimetry (self, s);
-
-  out = gst_caps_fixate (out);
   GST_DEBUG_OBJECT (self, "fixated to %" GST_PTR_FORMAT, out);
   return out;
-}
-
-static gboolean
-device_offers (GstTegraCsiSrc * self, guint32 fourcc)
-{
-  guint i;
-
-  for (i = 0; i < self->fourccs->len; i++)
-    if (g_array_index (self->fourccs, guint32, i) == fourcc)
-      return TRUE;
-  return FALSE;
 }
 
 static guint32
@@ -881,15 +572,12 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   guint got_w = 0, got_h = 0;
   guint32 tpf_n, tpf_d;
   gchar *str;
-  guint i;
   gint ret;
 
   GST_DEBUG_OBJECT (self, "set caps %" GST_PTR_FORMAT, caps);
 
   s = gst_caps_get_structure (caps, 0);
-  for (i = 0; (format = gst_tegra_csi_format_from_structure (s, i)); i++)
-    if (device_offers (self, format->fourcc))
-      break;
+  format = gst_tegra_csi_caps_find_format (s, self->fourccs);
 
   str = gst_caps_to_string (caps);
   if (format == NULL || !gst_structure_get_int (s, "width", &width) ||
