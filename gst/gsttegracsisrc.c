@@ -114,6 +114,7 @@ struct _GstTegraCsiSrc
 
   /* Streaming thread only. */
   gboolean negotiation_error_posted;
+  gboolean format_changed;      /* set_caps ran since the pool was made */
   gboolean have_sequence;
   guint32 next_sequence;
   GstCaps *monotonic_caps;
@@ -652,6 +653,7 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   }
 
   self->have_sequence = FALSE;
+  self->format_changed = TRUE;
   GST_INFO_OBJECT (self, "format %" GST_FOURCC_FORMAT " %dx%d, %u memories, "
       "stride %d, frame duration %" GST_TIME_FORMAT,
       GST_FOURCC_ARGS (format->fourcc), width, height, self->n_memories,
@@ -681,6 +683,21 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
 
   if (self->format == NULL)
     return FALSE;
+
+  /* Renegotiation to the same format (a RECONFIGURE from downstream):
+   * keep streaming with the same pool, whose buffers may be downstream. */
+  if (!self->format_changed && self->pool &&
+      gst_buffer_pool_is_active (GST_BUFFER_POOL (self->pool))) {
+    count = gst_tegra_csi_buffer_pool_get_count (self->pool);
+    GST_DEBUG_OBJECT (self, "same format: keeping the pool");
+    if (gst_query_get_n_allocation_pools (query) > 0)
+      gst_query_set_nth_allocation_pool (query, 0,
+          GST_BUFFER_POOL (self->pool), self->info.size, count, count);
+    else
+      gst_query_add_allocation_pool (query, GST_BUFFER_POOL (self->pool),
+          self->info.size, count, count);
+    return TRUE;
+  }
 
   gst_query_parse_allocation (query, &caps, NULL);
   if (gst_query_get_n_allocation_pools (query) > 0)
@@ -732,6 +749,7 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
   gst_object_replace ((GstObject **) & self->pool, GST_OBJECT (pool));
   GST_OBJECT_UNLOCK (self);
   gst_object_unref (pool);
+  self->format_changed = FALSE;
 
   return TRUE;
 }

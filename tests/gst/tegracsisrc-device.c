@@ -825,6 +825,45 @@ GST_START_TEST (test_latency_query)
 
 GST_END_TEST;
 
+/* PLAYING -> PAUSED -> PLAYING, and a RECONFIGURE from downstream, keep
+ * the stream going without an error. */
+GST_START_TEST (test_pause_resume_reconfigure)
+{
+  gchar *caps = small_caps ();
+  GstElement *sink;
+  GstPad *pad;
+  gchar *err;
+  guint n;
+  Run run;
+
+  run_start (&run, "", caps);
+  while (run_count (&run) < 2)
+    g_usleep (10000);
+
+  gst_element_set_state (run.pipe, GST_STATE_PAUSED);
+  g_usleep (300 * 1000);
+  gst_element_set_state (run.pipe, GST_STATE_PLAYING);
+  n = run_count (&run);
+  while (run_count (&run) < n + 2)
+    g_usleep (10000);
+
+  sink = gst_bin_get_by_name (GST_BIN (run.pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  fail_unless (gst_pad_push_event (pad, gst_event_new_reconfigure ()));
+  n = run_count (&run);
+  while (run_count (&run) < n + 3)
+    g_usleep (10000);
+
+  err = run_wait (&run, 100 * GST_MSECOND, NULL, NULL);
+  fail_unless (err == NULL, "%s", err);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  run_stop (&run);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* Another file handle owns the queue. */
 GST_START_TEST (test_error_busy)
 {
@@ -1194,6 +1233,7 @@ tegracsisrc_device_suite (void)
     tcase_add_test (tc, test_gst_launch_leaks);
     tcase_add_test (tc, test_timestamps);
     tcase_add_test (tc, test_latency_query);
+    tcase_add_test (tc, test_pause_resume_reconfigure);
     tcase_add_test (tc, test_error_busy);
     tcase_add_test (tc, test_error_format_not_supported);
     tcase_add_test (tc, test_error_not_capture);
