@@ -6,7 +6,9 @@
  * at page offset 0xff8; DMABUF imported from vgem and from vivid) it
  * captures frames of the counter test pattern and checks every byte of
  * every frame, the buffer metadata, and that guard bytes around the buffers
- * stay untouched. New MMAP buffers must read as zero.
+ * stay untouched. New MMAP buffers must read as zero, and while the same
+ * buffers are requeued the driver's mapping counters (IOMMU maps and unmaps,
+ * USERPTR pins, dma-buf attachments and mappings) must not move.
  *
  * With --contig (the driver loaded with virtual_dma=contig) every USERPTR
  * and DMABUF buffer that is physically scattered (as /proc/self/pagemap
@@ -105,6 +107,7 @@ struct ctx {
 	int vgem;
 	int vivid;
 	unsigned int refused;
+	unsigned int channel;
 };
 
 /*
@@ -499,6 +502,39 @@ static void check_buffer(struct ctx *c, const struct v4l2_buffer *qb,
 		dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 }
 
+/* Counters that must not move while the same buffers are requeued. */
+static const char *const steady_stats[] = {
+	"iommu_map", "iommu_unmap", "userptr_pins", "dmabuf_attach",
+	"dmabuf_map",
+};
+
+#define NSTATS (sizeof(steady_stats) / sizeof(steady_stats[0]))
+
+static void stats_snapshot(struct ctx *c, long long *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < NSTATS; i++)
+		v[i] = tcs_stat(c->channel, steady_stats[i]);
+}
+
+static void stats_compare(const long long *before, const long long *after,
+			  unsigned int frames, const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i < NSTATS; i++) {
+		if (before[i] < 0) {
+			tcs_info("%s: no debugfs counters", what);
+			return;
+		}
+		if (after[i] != before[i])
+			tcs_fail("%s: %s went from %lld to %lld over %u frames of steady streaming",
+				 what, steady_stats[i], before[i], after[i],
+				 frames);
+	}
+}
+
 static void run_case(struct ctx *c, unsigned int ci)
 {
 	enum v4l2_memory memory = cases[ci].memory;
@@ -512,6 +548,7 @@ static void run_case(struct ctx *c, unsigned int ci)
 	unsigned int i, n;
 	char what[128];
 	int ret, fails = tcs_failures();
+	long long before[NSTATS], after[NSTATS];
 
 	snprintf(what, sizeof(what), "%s %.4s %ux%u", cases[ci].name,
 		 (char *)&c->fmt.pixelformat, c->fmt.width, c->fmt.height);
@@ -572,6 +609,7 @@ static void run_case(struct ctx *c, unsigned int ci)
 		tcs_fail("%s: STREAMON: %s", what, strerror(-ret));
 		goto out;
 	}
+	stats_snapshot(c, before);
 	for (n = 0; n < c->frames; n++) {
 		struct v4l2_buffer qb = {
 			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = memory,
@@ -591,6 +629,8 @@ static void run_case(struct ctx *c, unsigned int ci)
 			break;
 		}
 	}
+	stats_snapshot(c, after);
+	stats_compare(before, after, n, what);
 	tcs_ioctl(c->fd, VIDIOC_STREAMOFF, &type);
 	if (c->src != SRC_MMAP && c->src != SRC_VIVID)
 		for (i = 0; i < NBUF; i++) {
@@ -646,6 +686,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < NBUF; i++)
 		c.bufs[i].fd = -1;
 
+	c.channel = channel;
 	c.fd = tcs_open_channel(channel);
 	if (c.fd < 0) {
 		printf("# no tegra-csi-sg channel %u: skipped\n", channel);
