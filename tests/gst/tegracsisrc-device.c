@@ -307,6 +307,7 @@ typedef struct
   GstClockTime pts, duration, raw;
   guint64 offset;
   gboolean corrupted, dmabuf, exported, has_vmeta;
+  gint fd;                      /* dma-buf fd of memory 0, or -1 */
   gint stride[GST_VIDEO_MAX_PLANES];
   guint n_planes;
   guint32 first_word, line1_word;       /* counter pattern check */
@@ -344,8 +345,9 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   mem = gst_buffer_peek_memory (buf, 0);
   f.dmabuf = gst_is_dmabuf_memory (mem);
+  f.fd = f.dmabuf ? gst_dmabuf_memory_get_fd (mem) : -1;
   if (f.dmabuf)
-    f.exported = fd_exported_by_vb2 (gst_dmabuf_memory_get_fd (mem));
+    f.exported = fd_exported_by_vb2 (f.fd);
 
   vmeta = gst_buffer_get_video_meta (buf);
   if (vmeta) {
@@ -614,20 +616,86 @@ GST_START_TEST (test_dmabuf_mode)
   guint i;
   Run run;
 
-  run_start (&run, "io-mode=dmabuf num-buffers=6", caps);
+  GHashTable *fds = g_hash_table_new (NULL, NULL);
+
+  run_start (&run, "io-mode=dmabuf capture-buffers=3 num-buffers=9", caps);
   err = run_wait (&run, 60 * GST_SECOND, NULL, NULL);
   fail_unless (err == NULL, "%s", err);
-  fail_unless_equals_int (run_count (&run), 6);
-  for (i = 0; i < 6; i++) {
+  fail_unless_equals_int (run_count (&run), 9);
+  for (i = 0; i < 9; i++) {
     fail_unless (FRAME (&run, i)->dmabuf);
     fail_unless (FRAME (&run, i)->exported);
     fail_unless (FRAME (&run, i)->mapped);
+    g_hash_table_add (fds, GINT_TO_POINTER (FRAME (&run, i)->fd));
   }
+  /* exported once per buffer and reused: 9 frames, at most 3 dma-bufs */
+  fail_unless (g_hash_table_size (fds) <= 3, "%u different dma-bufs",
+      g_hash_table_size (fds));
+  g_hash_table_unref (fds);
   stats = run_stats (&run);
   fail_unless_equals_uint64 (stat_u64 (stats, "bytes-copied"), 0);
   gst_structure_free (stats);
   run_stop (&run);
   g_free (caps);
+}
+
+GST_END_TEST;
+
+/* Without a size from downstream, the largest size at the highest rate
+ * the device offers for it. */
+GST_START_TEST (test_fixation_largest)
+{
+  GArray *formats = device_formats ();
+  DeviceFormat *df = &g_array_index (formats, DeviceFormat, 0);
+  struct v4l2_frmsizeenum sz = {.pixel_format = df->fourcc };
+  struct v4l2_frmivalenum iv = {.pixel_format = df->fourcc };
+  struct v4l2_capability cap;
+  guint max_w = 0, max_h = 0;
+  gdouble max_fps = 0;
+  GstStructure *s;
+  gint w, h, fps_n, fps_d;
+  gchar *err;
+  gint fd = open_node (device, &cap);
+  Run run;
+
+  fail_unless (fd >= 0);
+  for (sz.index = 0; ioctl (fd, VIDIOC_ENUM_FRAMESIZES, &sz) == 0; sz.index++) {
+    guint sw = sz.type == V4L2_FRMSIZE_TYPE_DISCRETE ? sz.discrete.width :
+        sz.stepwise.max_width;
+    guint sh = sz.type == V4L2_FRMSIZE_TYPE_DISCRETE ? sz.discrete.height :
+        sz.stepwise.max_height;
+
+    if ((guint64) sw * sh > (guint64) max_w * max_h) {
+      max_w = sw;
+      max_h = sh;
+    }
+  }
+  iv.width = max_w;
+  iv.height = max_h;
+  for (iv.index = 0; ioctl (fd, VIDIOC_ENUM_FRAMEINTERVALS, &iv) == 0;
+      iv.index++) {
+    const struct v4l2_fract *f = iv.type == V4L2_FRMIVAL_TYPE_DISCRETE ?
+        &iv.discrete : &iv.stepwise.min;
+
+    max_fps = MAX (max_fps, (gdouble) f->denominator / f->numerator);
+  }
+  close (fd);
+
+  run_start (&run, "num-buffers=1", df->caps);
+  err = run_wait (&run, 120 * GST_SECOND, NULL, NULL);
+  fail_unless (err == NULL, "%s", err);
+  s = gst_caps_get_structure (run.rec.caps, 0);
+  fail_unless (gst_structure_get_int (s, "width", &w));
+  fail_unless (gst_structure_get_int (s, "height", &h));
+  fail_unless_equals_int (w, max_w);
+  fail_unless_equals_int (h, max_h);
+  if (max_fps > 0) {
+    fail_unless (gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d));
+    fail_unless ((gdouble) fps_n / fps_d > max_fps - 0.01,
+        "%d/%d, the device offers %f", fps_n, fps_d, max_fps);
+  }
+  run_stop (&run);
+  free_formats (formats);
 }
 
 GST_END_TEST;
@@ -1229,6 +1297,7 @@ tegracsisrc_device_suite (void)
     tcase_add_test (tc, test_negotiate_each_format);
     tcase_add_test (tc, test_mmap_mode);
     tcase_add_test (tc, test_dmabuf_mode);
+    tcase_add_test (tc, test_fixation_largest);
     tcase_add_test (tc, test_extra_controls_at_start);
     tcase_add_test (tc, test_gst_launch_leaks);
     tcase_add_test (tc, test_timestamps);
