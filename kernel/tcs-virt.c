@@ -13,6 +13,8 @@
  * buffers, and vb2's finish sync copies them back, as for real DMA.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
@@ -233,29 +235,40 @@ static void tcs_virt_channel_cleanup(struct tcs_channel *chan)
 	kfree(vc);
 }
 
+/* Parse the module parameters; 0 or -EINVAL. */
+static int tcs_virt_params(enum tcs_dma_mode *mode)
+{
+	if (virtual_channels > TCS_MAX_CHANNELS) {
+		pr_err("virtual_channels=%u: must be 0 to %u\n",
+		       virtual_channels, TCS_MAX_CHANNELS);
+		return -EINVAL;
+	}
+
+	if (sysfs_streq(virtual_dma, "sg")) {
+		*mode = TCS_DMA_SG;
+	} else if (sysfs_streq(virtual_dma, "iommu")) {
+		*mode = TCS_DMA_IOMMU;
+	} else if (sysfs_streq(virtual_dma, "contig")) {
+		*mode = TCS_DMA_CONTIG;
+	} else {
+		pr_err("virtual_dma=%s: must be sg, iommu or contig\n",
+		       virtual_dma);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int tcs_virt_probe(struct tcs_device *tcs)
 {
 	struct tcs_dma_constraints *c = &tcs->dma;
 	struct tcs_virt_dev *vd;
 	int ret;
 
-	if (virtual_channels < 1 || virtual_channels > TCS_MAX_CHANNELS) {
-		dev_err(tcs->dev, "virtual_channels=%u: must be 1 to %u\n",
-			virtual_channels, TCS_MAX_CHANNELS);
-		return -EINVAL;
-	}
-
-	if (sysfs_streq(virtual_dma, "sg")) {
-		c->mode = TCS_DMA_SG;
-	} else if (sysfs_streq(virtual_dma, "iommu")) {
-		c->mode = TCS_DMA_IOMMU;
-	} else if (sysfs_streq(virtual_dma, "contig")) {
-		c->mode = TCS_DMA_CONTIG;
-	} else {
-		dev_err(tcs->dev, "virtual_dma=%s: must be sg, iommu or contig\n",
-			virtual_dma);
-		return -EINVAL;
-	}
+	ret = tcs_virt_params(&c->mode);
+	if (ret)
+		return ret;
+	if (!virtual_channels)
+		return -ENODEV;
 
 	/* Tegra210 VI-like limits: 32-bit addresses, 8-byte aligned start. */
 	c->addr_bits = 32;
@@ -334,10 +347,18 @@ const struct tcs_backend tcs_virt_backend = {
 /**
  * tcs_virt_device_register() - create the virtual platform device
  *
- * Return: the device, NULL when virtual_channels is 0, or an ERR_PTR.
+ * Return: the device, NULL when virtual_channels is 0, or an ERR_PTR
+ * (-EINVAL for bad module parameters).
  */
 struct platform_device *tcs_virt_device_register(void)
 {
+	enum tcs_dma_mode mode;
+	int ret;
+
+	/* Bad parameters fail the module load, not just the probe. */
+	ret = tcs_virt_params(&mode);
+	if (ret)
+		return ERR_PTR(ret);
 	if (!virtual_channels)
 		return NULL;
 	return platform_device_register_simple(TCS_VIRT_DEVICE_NAME,
