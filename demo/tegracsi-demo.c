@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tegracsi-demo: capture from tegracsisrc on the virtual sensor, zero-copy
+ * into the vicodec FWHT encoder and the vkms display, then print a summary.
+ *
+ * Runs in the QEMU guest (scripts/demo boots it). Usage:
+ *   tegracsi-demo OUTDIR [FRAMES] [WIDTHxHEIGHT]
+ * Writes OUTDIR/demo.fwht (the encoded stream) and OUTDIR/frame.png (one
+ * frame for a person to look at). Exit status 0 when every frame reached
+ * both consumers with no byte copied.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <linux/videodev2.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#define DRIVER_NAME "tegra-csi-sg"
+
+/*
+ * The importers' own evidence, read from their debug logs (GStreamer 1.22):
+ * kmssink logs every PRIME import in gst_kms_sink_import_dmabuf, as a new
+ * framebuffer ("setting KMS mem") or a cached one ("found KMS mem"); the
+ * encoder's OUTPUT pool logs "importing dmabuf" for every frame it imports
+ * and copies in gst_v4l2_buffer_pool_copy_buffer when it cannot.
+ */
+static gint kms_imports, kms_new_fbs, enc_imports, enc_copies;
+
+static void count_evidence(GstDebugCategory *cat, GstDebugLevel level,
+			   const gchar *file, const gchar *function, gint line,
+			   GObject *obj, GstDebugMessage *message, gpointer data)
+{
+	const gchar *name = gst_debug_category_get_name(cat);
+	const gchar *text;
+
+	if (level <= GST_LEVEL_WARNING) {
+		gst_debug_log_default(cat, level, file, function, line, obj, message, data);
+		return;
+	}
+	text = gst_debug_message_get(message);
+	if (strcmp(name, "kmssink") == 0 &&
+	    strcmp(function, "gst_kms_sink_import_dmabuf") == 0) {
+		if (g_str_has_prefix(text, "setting KMS mem")) {
+			g_atomic_int_inc(&kms_imports);
+			g_atomic_int_inc(&kms_new_fbs);
+		} else if (g_str_has_prefix(text, "found KMS mem")) {
+			g_atomic_int_inc(&kms_imports);
+		}
+	} else if (strcmp(name, "v4l2bufferpool") == 0) {
+		if (strcmp(function, "gst_v4l2_buffer_pool_import_dmabuf") == 0 &&
+		    strcmp(text, "importing dmabuf") == 0)
+			g_atomic_int_inc(&enc_imports);
+		else if (strcmp(function, "gst_v4l2_buffer_pool_copy_buffer") == 0)
+			g_atomic_int_inc(&enc_copies);
+	}
+}
+
+static void watch_importers(void)
+{
+	gst_debug_remove_log_function(gst_debug_log_default);
+	gst_debug_add_log_function(count_evidence, NULL, NULL);
+	gst_debug_set_threshold_for_name("kmssink", GST_LEVEL_LOG);
+	gst_debug_set_threshold_for_name("v4l2bufferpool", GST_LEVEL_LOG);
+	gst_debug_set_active(TRUE);
+}
+
+/* First capture node whose driver is tegra-csi-sg, or NULL. */
+static gchar *find_capture_node(void)
+{
+	for (int i = 0; i < 64; i++) {
+		gchar *path = g_strdup_printf("/dev/video%d", i);
+		struct v4l2_capability cap = { 0 };
+		int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd >= 0 && ioctl(fd, VIDIOC_QUERYCAP, &cap) == 0 &&
+		    strcmp((const char *)cap.driver, DRIVER_NAME) == 0 &&
+		    (cap.device_caps & V4L2_CAP_VIDEO_CAPTURE)) {
+			close(fd);
+			return path;
+		}
+		if (fd >= 0)
+			close(fd);
+		g_free(path);
+	}
+	return NULL;
+}
+
+/* Runs @desc to EOS. Returns the pipeline (for stats) or NULL on error. */
+static GstElement *run_pipeline(const gchar *desc)
+{
+	GError *err = NULL;
+	GstElement *pipe = gst_parse_launch(desc, &err);
+	GstMessage *msg;
+	gboolean ok;
+
+	if (!pipe) {
+		g_printerr("demo: cannot build the pipeline: %s\n", err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	g_print("demo: gst-launch-1.0 %s\n", desc);
+	if (gst_element_set_state(pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+		g_printerr("demo: the pipeline did not start\n");
+	msg = gst_bus_timed_pop_filtered(GST_ELEMENT_BUS(pipe), GST_CLOCK_TIME_NONE,
+					 GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+	ok = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
+	if (!ok) {
+		gchar *dbg = NULL;
+
+		gst_message_parse_error(msg, &err, &dbg);
+		g_printerr("demo: %s: %s\n  %s\n", GST_OBJECT_NAME(msg->src),
+			   err->message, dbg ? dbg : "");
+		g_error_free(err);
+		g_free(dbg);
+	}
+	gst_message_unref(msg);
+	gst_element_set_state(pipe, GST_STATE_NULL);
+	if (!ok) {
+		gst_object_unref(pipe);
+		return NULL;
+	}
+	return pipe;
+}
+
+static guint64 stat_u64(const GstStructure *s, const gchar *name)
+{
+	guint64 v = 0;
+
+	gst_structure_get_uint64(s, name, &v);
+	return v;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+	const gchar *outdir, *size;
+	gint frames, width, height;
+	gchar *dev, *desc, *fwht, *png;
+	GstElement *pipe, *src;
+	GstStructure *stats = NULL;
+	guint64 captured, dropped, errored, copied;
+	GStatBuf st;
+	double cpu0, cpu;
+	int status = 0;
+
+	gst_init(&argc, &argv);
+	if (argc < 2) {
+		g_printerr("usage: %s OUTDIR [FRAMES] [WIDTHxHEIGHT]\n", argv[0]);
+		return 2;
+	}
+	outdir = argv[1];
+	frames = argc > 2 ? atoi(argv[2]) : 300;
+	size = argc > 3 ? argv[3] : "1920x1080";
+	if (frames < 1 || sscanf(size, "%dx%d", &width, &height) != 2) {
+		g_printerr("demo: bad FRAMES or WIDTHxHEIGHT\n");
+		return 2;
+	}
+	dev = find_capture_node();
+	if (!dev) {
+		g_printerr("demo: no %s capture node: is the driver loaded?\n", DRIVER_NAME);
+		return 1;
+	}
+	g_mkdir_with_parents(outdir, 0755);
+	fwht = g_build_filename(outdir, "demo.fwht", NULL);
+	png = g_build_filename(outdir, "frame.png", NULL);
+
+	/*
+	 * BGRx (V4L2 XBGR32, DRM XRGB8888) is a format the sensor, vicodec and
+	 * vkms all take, so nothing converts: tee hands the same dma-buf to
+	 * the encoder (dmabuf import on its OUTPUT queue) and to the display
+	 * (PRIME import).
+	 */
+	desc = g_strdup_printf(
+		"tegracsisrc name=src device=%s io-mode=dmabuf num-buffers=%d "
+		"extra-controls=\"c,test_pattern=%d\" ! "
+		"video/x-raw,format=BGRx,width=%d,height=%d,framerate=30/1 ! "
+		"tee name=t ! queue ! v4l2fwhtenc output-io-mode=dmabuf-import ! "
+		"filesink location=%s  t. ! queue ! "
+		"kmssink driver-name=vkms can-scale=false force-modesetting=true sync=false",
+		dev, frames, 1 /* TEGRA_CSI_SG_PATTERN_COLORBAR */, width, height, fwht);
+	watch_importers();
+	cpu0 = cpu_seconds();
+	pipe = run_pipeline(desc);
+	cpu = cpu_seconds() - cpu0;
+	gst_debug_set_threshold_for_name("kmssink", GST_LEVEL_WARNING);
+	gst_debug_set_threshold_for_name("v4l2bufferpool", GST_LEVEL_WARNING);
+	g_free(desc);
+	if (!pipe)
+		return 1;
+	src = gst_bin_get_by_name(GST_BIN(pipe), "src");
+	g_object_get(src, "stats", &stats, NULL);
+	gst_object_unref(src);
+	gst_object_unref(pipe);
+	captured = stat_u64(stats, "captured");
+	dropped = stat_u64(stats, "dropped");
+	errored = stat_u64(stats, "errored");
+	copied = stat_u64(stats, "bytes-copied");
+	gst_structure_free(stats);
+
+	/* One frame for a person to look at. videoconvert and pngenc work on
+	 * a CPU mapping: this snapshot is outside the zero-copy path. */
+	desc = g_strdup_printf(
+		"tegracsisrc device=%s num-buffers=1 extra-controls=\"c,test_pattern=1\" ! "
+		"video/x-raw,format=BGRx,width=%d,height=%d ! videoconvert ! "
+		"pngenc ! filesink location=%s", dev, width, height, png);
+	pipe = run_pipeline(desc);
+	g_free(desc);
+	if (pipe)
+		gst_object_unref(pipe);
+	else
+		status = 1;
+
+	g_print("\n== tegracsi demo: %s, %dx%d BGRx ==\n", dev, width, height);
+	g_print("frames captured     %" G_GUINT64_FORMAT "\n", captured);
+	g_print("frames dropped      %" G_GUINT64_FORMAT " (gaps in the driver's sequence)\n", dropped);
+	g_print("frames errored      %" G_GUINT64_FORMAT "\n", errored);
+	g_print("bytes copied        %" G_GUINT64_FORMAT "\n", copied);
+	g_print("CPU time per frame  %.2f ms (whole process, TCG-emulated CPU)\n",
+		captured ? cpu * 1000.0 / captured : 0.0);
+	g_print("display (vkms)      %d frames imported by PRIME (%d framebuffers), %d not imported\n",
+		kms_imports, kms_new_fbs, (int)captured - kms_imports);
+	g_print("encoder (vicodec)   %d frames imported as dma-buf, %d copied\n",
+		enc_imports, enc_copies);
+	if (g_stat(fwht, &st) == 0)
+		g_print("encoded stream      %s (%lld bytes)\n", fwht, (long long)st.st_size);
+	else
+		status = 1;
+	g_print("snapshot            %s\n", png);
+	/* Every captured frame reached both importers without a copy (the
+	 * display may skip none: sync=false). */
+	if (captured != (guint64)frames || copied != 0 || enc_copies != 0 ||
+	    (guint64)enc_imports != captured || (guint64)kms_imports != captured)
+		status = 1;
+	g_free(fwht);
+	g_free(png);
+	g_free(dev);
+	return status;
+}
