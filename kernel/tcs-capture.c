@@ -139,7 +139,7 @@ static int tcs_buf_prepare(struct vb2_buffer *vb)
 			chan->id, vb2_plane_size(vb, 0), size);
 		return -EINVAL;
 	}
-	if (WARN_ON(!buf->dma.valid))
+	if (!buf->dma.valid)
 		return -EINVAL;
 
 	vb2_set_plane_payload(vb, 0, size);
