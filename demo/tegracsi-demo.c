@@ -38,27 +38,31 @@ static void count_evidence(GstDebugCategory *cat, GstDebugLevel level,
 			   GObject *obj, GstDebugMessage *message, gpointer data)
 {
 	const gchar *name = gst_debug_category_get_name(cat);
+	gboolean watched = strcmp(name, "kmssink") == 0 ||
+			   strcmp(name, "v4l2bufferpool") == 0;
 	const gchar *text;
 
-	if (level <= GST_LEVEL_WARNING) {
+	/* Everything else, and warnings, go to the usual GST_DEBUG output. */
+	if (!watched || level <= GST_LEVEL_WARNING) {
 		gst_debug_log_default(cat, level, file, function, line, obj, message, data);
 		return;
 	}
 	text = gst_debug_message_get(message);
-	if (strcmp(name, "kmssink") == 0 &&
-	    strcmp(function, "gst_kms_sink_import_dmabuf") == 0) {
+	if (strcmp(function, "gst_kms_sink_import_dmabuf") == 0) {
 		if (g_str_has_prefix(text, "setting KMS mem")) {
 			g_atomic_int_inc(&kms_imports);
 			g_atomic_int_inc(&kms_new_fbs);
 		} else if (g_str_has_prefix(text, "found KMS mem")) {
 			g_atomic_int_inc(&kms_imports);
 		}
-	} else if (strcmp(name, "v4l2bufferpool") == 0) {
-		if (strcmp(function, "gst_v4l2_buffer_pool_import_dmabuf") == 0 &&
-		    strcmp(text, "importing dmabuf") == 0)
-			g_atomic_int_inc(&enc_imports);
-		else if (strcmp(function, "gst_v4l2_buffer_pool_copy_buffer") == 0)
-			g_atomic_int_inc(&enc_copies);
+	} else if (strcmp(function, "gst_v4l2_buffer_pool_import_dmabuf") == 0 &&
+		   strcmp(text, "importing dmabuf") == 0) {
+		g_atomic_int_inc(&enc_imports);
+	} else if (strcmp(function, "gst_v4l2_buffer_pool_copy_buffer") == 0 &&
+		   GST_IS_OBJECT(obj) && g_str_has_suffix(GST_OBJECT_NAME(obj), ":sink")) {
+		/* the encoder's OUTPUT (raw frame) side; its CAPTURE side copies
+		 * the encoded bytes, which is not a frame copy */
+		g_atomic_int_inc(&enc_copies);
 	}
 }
 
@@ -213,10 +217,12 @@ int main(int argc, char **argv)
 	gst_structure_free(stats);
 
 	/* One frame for a person to look at. videoconvert and pngenc work on
-	 * a CPU mapping: this snapshot is outside the zero-copy path. */
+	 * a CPU mapping: this snapshot is outside the zero-copy path. RGB, not
+	 * RGBA: the x byte of BGRx is padding (0), not an opaque alpha. */
 	desc = g_strdup_printf(
 		"tegracsisrc device=%s num-buffers=1 extra-controls=\"c,test_pattern=1\" ! "
 		"video/x-raw,format=BGRx,width=%d,height=%d ! videoconvert ! "
+		"video/x-raw,format=RGB ! "
 		"pngenc ! filesink location=%s", dev, width, height, png);
 	pipe = run_pipeline(desc);
 	g_free(desc);
@@ -232,8 +238,9 @@ int main(int argc, char **argv)
 	g_print("bytes copied        %" G_GUINT64_FORMAT "\n", copied);
 	g_print("CPU time per frame  %.2f ms (whole process, TCG-emulated CPU)\n",
 		captured ? cpu * 1000.0 / captured : 0.0);
-	g_print("display (vkms)      %d frames imported by PRIME (%d framebuffers), %d not imported\n",
-		kms_imports, kms_new_fbs, (int)captured - kms_imports);
+	/* kmssink may show the last frame once more at EOS: imports >= frames */
+	g_print("display (vkms)      %d frame imports by PRIME (%d framebuffers), %d frames not imported\n",
+		kms_imports, kms_new_fbs, MAX(0, (int)captured - kms_imports));
 	g_print("encoder (vicodec)   %d frames imported as dma-buf, %d copied\n",
 		enc_imports, enc_copies);
 	if (g_stat(fwht, &st) == 0)
@@ -244,7 +251,7 @@ int main(int argc, char **argv)
 	/* Every captured frame reached both importers without a copy (the
 	 * display may skip none: sync=false). */
 	if (captured != (guint64)frames || copied != 0 || enc_copies != 0 ||
-	    (guint64)enc_imports != captured || (guint64)kms_imports != captured)
+	    (guint64)enc_imports != captured || (guint64)kms_imports < captured)
 		status = 1;
 	g_free(fwht);
 	g_free(png);
