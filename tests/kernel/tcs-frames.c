@@ -40,6 +40,8 @@
 #include "tcs-test.h"
 
 #define NBUF		4
+/* Buffers of a case: one more than slots when dma-bufs rotate. */
+#define MAXBUF		(NBUF + 1)
 #define GUARD_BYTE	0xa5
 #define PAGE		4096u
 
@@ -50,6 +52,7 @@ enum source {
 	SRC_OFFSET,
 	SRC_SCATTER,
 	SRC_VGEM,
+	SRC_VGEM_ROTATE,
 	SRC_VIVID,
 };
 
@@ -64,6 +67,8 @@ static const struct {
 	{ "USERPTR page offset 0xff8", SRC_OFFSET, V4L2_MEMORY_USERPTR },
 	{ "USERPTR scattered by mremap", SRC_SCATTER, V4L2_MEMORY_USERPTR },
 	{ "DMABUF from vgem", SRC_VGEM, V4L2_MEMORY_DMABUF },
+	{ "DMABUF from vgem, 5 rotating through 4 slots", SRC_VGEM_ROTATE,
+	  V4L2_MEMORY_DMABUF },
 	{ "DMABUF from vivid", SRC_VIVID, V4L2_MEMORY_DMABUF },
 };
 
@@ -102,7 +107,10 @@ struct ctx {
 	bool contig;
 	unsigned int frames;
 	struct v4l2_pix_format fmt;
-	struct tbuf bufs[NBUF];
+	struct tbuf bufs[MAXBUF];
+	unsigned int nbufs;
+	unsigned int slot[NBUF];
+	unsigned int spare;
 	enum source src;
 	int vgem;
 	int vivid;
@@ -297,7 +305,7 @@ static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
 			return ret;
 	}
 
-	for (i = 0; i < NBUF; i++) {
+	for (i = 0; i < c->nbufs; i++) {
 		struct tbuf *b = &c->bufs[i];
 		void *p = NULL;
 
@@ -341,6 +349,7 @@ static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
 				return ret;
 			break;
 		case SRC_VGEM:
+		case SRC_VGEM_ROTATE:
 			b->alloc_len = size + PAGE;
 			b->fd = vgem_dmabuf(c->vgem, b->alloc_len);
 			if (b->fd < 0)
@@ -375,7 +384,7 @@ static void free_bufs(struct ctx *c)
 {
 	unsigned int i;
 
-	for (i = 0; i < NBUF; i++) {
+	for (i = 0; i < MAXBUF; i++) {
 		struct tbuf *b = &c->bufs[i];
 
 		if (b->alloc) {
@@ -398,19 +407,22 @@ static void free_bufs(struct ctx *c)
 	}
 }
 
+/* QBUF argument for buffer slot @i, holding the buffer c->slot[@i]. */
 static void fill_qbuf(struct ctx *c, struct v4l2_buffer *qb, unsigned int i,
 		      enum v4l2_memory memory)
 {
+	struct tbuf *b = &c->bufs[c->slot[i]];
+
 	memset(qb, 0, sizeof(*qb));
 	qb->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	qb->memory = memory;
 	qb->index = i;
 	if (memory == V4L2_MEMORY_USERPTR) {
-		qb->m.userptr = (unsigned long)c->bufs[i].data;
-		qb->length = c->bufs[i].len;
+		qb->m.userptr = (unsigned long)b->data;
+		qb->length = b->len;
 	} else if (memory == V4L2_MEMORY_DMABUF) {
-		qb->m.fd = c->bufs[i].fd;
-		qb->length = c->bufs[i].len;
+		qb->m.fd = b->fd;
+		qb->length = b->len;
 	}
 }
 
@@ -465,7 +477,7 @@ static void check_buffer(struct ctx *c, const struct v4l2_buffer *qb,
 			 uint32_t *last_seq, uint64_t *last_ts, bool first,
 			 const char *what)
 {
-	struct tbuf *b = &c->bufs[qb->index];
+	struct tbuf *b = &c->bufs[c->slot[qb->index]];
 	uint64_t ts = qb->timestamp.tv_sec * 1000000000ULL +
 		      qb->timestamp.tv_usec * 1000ULL;
 	char label[160];
@@ -519,11 +531,12 @@ static void stats_snapshot(struct ctx *c, long long *v)
 }
 
 static void stats_compare(const long long *before, const long long *after,
-			  unsigned int frames, const char *what)
+			  unsigned int nstats, unsigned int frames,
+			  const char *what)
 {
 	unsigned int i;
 
-	for (i = 0; i < NSTATS; i++) {
+	for (i = 0; i < nstats; i++) {
 		if (before[i] < 0) {
 			tcs_info("%s: no debugfs counters", what);
 			return;
@@ -553,8 +566,12 @@ static void run_case(struct ctx *c, unsigned int ci)
 	snprintf(what, sizeof(what), "%s %.4s %ux%u", cases[ci].name,
 		 (char *)&c->fmt.pixelformat, c->fmt.width, c->fmt.height);
 	c->src = cases[ci].src;
+	c->nbufs = c->src == SRC_VGEM_ROTATE ? MAXBUF : NBUF;
+	for (i = 0; i < NBUF; i++)
+		c->slot[i] = i;
+	c->spare = NBUF;
 
-	if (c->src == SRC_VGEM && c->vgem < 0) {
+	if ((c->src == SRC_VGEM || c->src == SRC_VGEM_ROTATE) && c->vgem < 0) {
 		tcs_info("%s: skipped, no vgem (tests/vm/run --with vgem)", what);
 		return;
 	}
@@ -611,6 +628,14 @@ static void run_case(struct ctx *c, unsigned int ci)
 	}
 	stats_snapshot(c, before);
 	for (n = 0; n < c->frames; n++) {
+		/*
+		 * Rotating dma-bufs: vb2 attaches and maps a dma-buf again
+		 * whenever it lands in another slot, but the driver's IOVA
+		 * cache must not map it again once every one was seen.
+		 */
+		if (c->src == SRC_VGEM_ROTATE && n == 2 * MAXBUF)
+			stats_snapshot(c, before);
+
 		struct v4l2_buffer qb = {
 			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = memory,
 		};
@@ -622,6 +647,12 @@ static void run_case(struct ctx *c, unsigned int ci)
 			break;
 		}
 		check_buffer(c, &qb, &last_seq, &last_ts, n == 0, what);
+		if (c->src == SRC_VGEM_ROTATE) {
+			unsigned int done = c->slot[qb.index];
+
+			c->slot[qb.index] = c->spare;
+			c->spare = done;
+		}
 		fill_qbuf(c, &qb, qb.index, memory);
 		ret = tcs_ioctl(c->fd, VIDIOC_QBUF, &qb);
 		if (ret) {
@@ -630,10 +661,12 @@ static void run_case(struct ctx *c, unsigned int ci)
 		}
 	}
 	stats_snapshot(c, after);
-	stats_compare(before, after, n, what);
+	/* Rotation: only the IOMMU counters (the first two) stay put. */
+	stats_compare(before, after, c->src == SRC_VGEM_ROTATE ? 2 : NSTATS, n,
+		      what);
 	tcs_ioctl(c->fd, VIDIOC_STREAMOFF, &type);
 	if (c->src != SRC_MMAP && c->src != SRC_VIVID)
-		for (i = 0; i < NBUF; i++) {
+		for (i = 0; i < c->nbufs; i++) {
 			struct tbuf *b = &c->bufs[i];
 
 			if (b->fd >= 0)
@@ -683,7 +716,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	for (i = 0; i < NBUF; i++)
+	for (i = 0; i < MAXBUF; i++)
 		c.bufs[i].fd = -1;
 
 	c.channel = channel;
