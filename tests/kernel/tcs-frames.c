@@ -592,6 +592,15 @@ static void run_case(struct ctx *c, unsigned int ci)
 	}
 
 	if (c->src == SRC_MMAP) {
+		struct v4l2_pix_format other;
+
+		/* The buffers are sized for this format: no change now. */
+		ret = tcs_set_format(c->fd, c->fmt.pixelformat, c->fmt.width / 2,
+				     c->fmt.height / 2, &other);
+		if (ret != -EBUSY)
+			tcs_fail("%s: S_FMT with buffers allocated returned %d, expected -EBUSY",
+				 what, ret);
+
 		/* A new MMAP buffer never shows stale kernel memory. */
 		for (i = 0; i < NBUF; i++) {
 			size_t k;
