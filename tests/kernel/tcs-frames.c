@@ -370,10 +370,14 @@ static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
 		b->len = memory == V4L2_MEMORY_DMABUF ? b->alloc_len : size;
 		if (b->fd >= 0)
 			dmabuf_sync(b->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
-		/* Writing faults every page in, for phys_contiguous(). */
+		/*
+		 * Writing faults every page in, for phys_contiguous(), which
+		 * judges the whole plane the driver is given (for a dma-buf,
+		 * all of it).
+		 */
 		memset(b->data, 0, size);
-		b->contiguous = phys_contiguous(b->data, size);
 		fill_guards(b, size);
+		b->contiguous = phys_contiguous(b->data, b->len);
 		if (b->fd >= 0)
 			dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
 	}
