@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# kernel/build.sh SRCDIR OUTDIR KDIR: build tegra-csi-sg.ko out of tree.
+# Usage: SRCDIR OUTDIR KDIR. Builds tegra-csi-sg.ko out of tree.
 # Kbuild writes its objects next to the sources (M=), so the sources are
 # copied to OUTDIR/src first; the module ends up as OUTDIR/tegra-csi-sg.ko.
 set -eu
