@@ -6,9 +6,11 @@
  * it never passes without having run.
  *
  * Tolerances: PTS deltas must equal the driver's own timestamp deltas
- * within 2 ms (the correlation to the pipeline clock), equal (sequence
- * delta x frame interval) within one interval frame by frame (scheduling
- * jitter of the sensor thread under TCG) and within 10% on average.
+ * within 2 ms (the correlation to the pipeline clock); the spacing is
+ * the frame interval within 10% for the median delta and within 5% for
+ * the least-squares slope of PTS over sequence, and no single delta
+ * exceeds three intervals per sequence step (the sensor threads of both
+ * drivers run late now and then under TCG on a loaded host).
  */
 #include <gst/check/gstcheck.h>
 #include <gst/allocators/allocators.h>
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -25,11 +28,13 @@
 
 #include <linux/tegra-csi-sg.h>
 
-#define N_FRAMES 12
-/* At most 30 fps (10 for vivid): under TCG faster rates make vivid's
- * capture thread run late, and late enough it trips a kernel warning
+#define N_FRAMES 20
+/* The tests capture at the highest rate up to 10 fps a device offers
+ * (else its lowest): under TCG on shared cores the sensor threads of both
+ * drivers run tens of milliseconds late now and then, and faster rates
+ * make vivid's thread late enough to trip a kernel warning
  * (schedule_timeout with a negative value). */
-#define RATES (ours ? "[1/1,30/1]" : "[1/1,10/1]")
+#define MAX_TEST_FPS 10
 
 static const gchar *driver;     /* driver name under test */
 static gchar *device;           /* its capture node */
@@ -153,7 +158,55 @@ typedef struct
   guint32 fourcc;
   gchar *caps;                  /* "video/x-raw,format=UYVY" */
   guint width, height;
+  gchar *rate;                  /* ",framerate=10/1", or "" */
 } DeviceFormat;
+
+/* The frame rate the tests use at a size: the highest one up to
+ * MAX_TEST_FPS, else the lowest the device offers. */
+static gchar *
+test_rate (gint fd, guint32 fourcc, guint w, guint h)
+{
+  struct v4l2_frmivalenum iv = {.pixel_format = fourcc,.width = w,
+    .height = h
+  };
+  guint best_n = 0, best_d = 0, low_n = 0, low_d = 0;
+
+  for (iv.index = 0; ioctl (fd, VIDIOC_ENUM_FRAMEINTERVALS, &iv) == 0;
+      iv.index++) {
+    if (iv.type != V4L2_FRMIVAL_TYPE_DISCRETE) {
+      /* interval range [min, max]: rates [1/max, 1/min] */
+      gdouble fast = (gdouble) iv.stepwise.min.denominator /
+          iv.stepwise.min.numerator;
+      gdouble slow = (gdouble) iv.stepwise.max.denominator /
+          iv.stepwise.max.numerator;
+
+      if (slow <= MAX_TEST_FPS && fast >= MAX_TEST_FPS)
+        return g_strdup_printf (",framerate=%d/1", MAX_TEST_FPS);
+      if (fast < MAX_TEST_FPS)
+        return g_strdup_printf (",framerate=%u/%u",
+            iv.stepwise.min.denominator, iv.stepwise.min.numerator);
+      return g_strdup_printf (",framerate=%u/%u",
+          iv.stepwise.max.denominator, iv.stepwise.max.numerator);
+    }
+    /* rate = d/n */
+    if (iv.discrete.denominator <= MAX_TEST_FPS * iv.discrete.numerator &&
+        (best_n == 0 || (guint64) iv.discrete.denominator * best_n >
+            (guint64) best_d * iv.discrete.numerator)) {
+      best_n = iv.discrete.numerator;
+      best_d = iv.discrete.denominator;
+    }
+    if (low_n == 0 || (guint64) iv.discrete.denominator * low_n <
+        (guint64) low_d * iv.discrete.numerator) {
+      low_n = iv.discrete.numerator;
+      low_d = iv.discrete.denominator;
+    }
+  }
+  if (best_n)
+    return g_strdup_printf (",framerate=%u/%u", best_d, best_n);
+  if (low_n)
+    return g_strdup_printf (",framerate=%u/%u", low_d, low_n);
+  return g_strdup ("");
+}
 
 /* Every format the device offers that the element can produce. */
 static GArray *
@@ -221,10 +274,12 @@ device_formats (void)
         continue;
       f.fourcc = desc.pixelformat;
       f.caps = g_strdup (known[i].caps);
-      if (smallest_size (fd, f.fourcc, &f.width, &f.height))
+      if (smallest_size (fd, f.fourcc, &f.width, &f.height)) {
+        f.rate = test_rate (fd, f.fourcc, f.width, f.height);
         g_array_append_val (out, f);
-      else
+      } else {
         g_free (f.caps);
+      }
     }
   }
   close (fd);
@@ -236,8 +291,10 @@ free_formats (GArray * formats)
 {
   guint i;
 
-  for (i = 0; i < formats->len; i++)
+  for (i = 0; i < formats->len; i++) {
     g_free (g_array_index (formats, DeviceFormat, i).caps);
+    g_free (g_array_index (formats, DeviceFormat, i).rate);
+  }
   g_array_unref (formats);
 }
 
@@ -269,8 +326,8 @@ small_caps (void)
 
   fail_unless (formats->len > 0);
   f = &g_array_index (formats, DeviceFormat, 0);
-  caps = g_strdup_printf ("%s,width=%u,height=%u,framerate=%s", f->caps,
-      f->width, f->height, RATES);
+  caps = g_strdup_printf ("%s,width=%u,height=%u%s", f->caps, f->width,
+      f->height, f->rate);
   free_formats (formats);
   return caps;
 }
@@ -377,12 +434,59 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* A running pipeline. The bus messages it cares about are recorded by a
+ * sync handler (under rec.lock) as they are posted, so that waiting for
+ * frames never loses a QoS message or an error. */
 typedef struct
 {
   GstElement *pipe;
   GstElement *src;
   Record rec;
+  gchar *error;                 /* first error message */
+  gboolean eos;
+  guint n_qos;                  /* QoS messages from the source */
+  guint64 qos_dropped;          /* "dropped" of the last one */
 } Run;
+
+static GstBusSyncReply
+run_bus_sync (G_GNUC_UNUSED GstBus * bus, GstMessage * msg,
+    gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_mutex_lock (&run->rec.lock);
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:
+      if (run->error == NULL) {
+        GError *err = NULL;
+
+        gst_message_parse_error (msg, &err, NULL);
+        run->error = g_strdup (err->message);
+        g_error_free (err);
+      }
+      break;
+    case GST_MESSAGE_EOS:
+      run->eos = TRUE;
+      break;
+    case GST_MESSAGE_QOS:
+      if (GST_MESSAGE_SRC (msg) == GST_OBJECT (run->src)) {
+        GstFormat fmt;
+        guint64 processed;
+
+        gst_message_parse_qos_stats (msg, &fmt, &processed,
+            &run->qos_dropped);
+        run->n_qos++;
+      }
+      break;
+    default:
+      break;
+  }
+  g_mutex_unlock (&run->rec.lock);
+
+  /* a dropped message is the handler's to free */
+  gst_message_unref (msg);
+  return GST_BUS_DROP;
+}
 
 static void
 run_start (Run * run, const gchar * props, const gchar * caps)
@@ -391,6 +495,7 @@ run_start (Run * run, const gchar * props, const gchar * caps)
       "capsfilter caps=\"%s\" ! fakesink name=sink sync=false", device,
       props, caps);
   GstElement *sink;
+  GstBus *bus;
   GstPad *pad;
 
   memset (run, 0, sizeof (*run));
@@ -405,6 +510,9 @@ run_start (Run * run, const gchar * props, const gchar * caps)
       NULL);
   gst_object_unref (pad);
   gst_object_unref (sink);
+  bus = gst_element_get_bus (run->pipe);
+  gst_bus_set_sync_handler (bus, run_bus_sync, run, NULL);
+  gst_object_unref (bus);
   g_free (desc);
 
   gst_element_set_state (run->pipe, GST_STATE_PLAYING);
@@ -421,52 +529,57 @@ run_count (Run * run)
   return n;
 }
 
-/* Waits for EOS (with num-buffers) or an error. Returns the error message
- * or NULL. QoS messages of the source are counted into *n_qos. */
+/* Waits for EOS (with num-buffers) or an error, at most @timeout. Returns
+ * a copy of the error message or NULL. */
 static gchar *
 run_wait (Run * run, GstClockTime timeout, guint * n_qos,
     guint64 * qos_dropped)
 {
-  GstBus *bus = gst_element_get_bus (run->pipe);
-  gchar *error = NULL;
   gint64 end = g_get_monotonic_time () + timeout / GST_USECOND;
+  gchar *error = NULL;
 
   for (;;) {
-    gint64 left = end - g_get_monotonic_time ();
-    GstMessage *msg;
+    gboolean done;
 
-    if (left <= 0)
+    g_mutex_lock (&run->rec.lock);
+    done = run->eos || run->error != NULL;
+    if (run->error)
+      error = g_strdup (run->error);
+    if (n_qos)
+      *n_qos = run->n_qos;
+    if (qos_dropped)
+      *qos_dropped = run->qos_dropped;
+    g_mutex_unlock (&run->rec.lock);
+
+    if (done || g_get_monotonic_time () >= end)
       break;
-    msg = gst_bus_timed_pop_filtered (bus, left * GST_USECOND,
-        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_QOS);
-    if (msg == NULL)
-      break;
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_QOS) {
-      if (GST_MESSAGE_SRC (msg) == GST_OBJECT (run->src)) {
-        GstFormat fmt;
-        guint64 processed, dropped;
-
-        gst_message_parse_qos_stats (msg, &fmt, &processed, &dropped);
-        if (n_qos)
-          (*n_qos)++;
-        if (qos_dropped)
-          *qos_dropped = dropped;
-      }
-      gst_message_unref (msg);
-      continue;
-    }
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-      GError *err = NULL;
-
-      gst_message_parse_error (msg, &err, NULL);
-      error = g_strdup (err->message);
-      g_error_free (err);
-    }
-    gst_message_unref (msg);
-    break;
+    g_usleep (10000);
   }
-  gst_object_unref (bus);
   return error;
+}
+
+/* Waits until @n frames reached the sink; fails after 60 s (the test
+ * then says which wait it was instead of hanging until the check
+ * timeout). An error fails at once. */
+#define wait_frames(run, n) wait_frames_at (run, n, __LINE__)
+static void
+wait_frames_at (Run * run, guint n, gint line)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (run_count (run) < n) {
+    gchar *error = NULL;
+
+    g_mutex_lock (&run->rec.lock);
+    if (run->error)
+      error = g_strdup (run->error);
+    g_mutex_unlock (&run->rec.lock);
+    fail_unless (error == NULL, "line %d: error while waiting for %u "
+        "frames: %s", line, n, error);
+    fail_unless (g_get_monotonic_time () < end,
+        "line %d: only %u of %u frames after 60 s", line, run_count (run), n);
+    g_usleep (10000);
+  }
 }
 
 static GstStructure *
@@ -484,6 +597,7 @@ run_stop (Run * run)
   gst_element_set_state (run->pipe, GST_STATE_NULL);
   gst_object_unref (run->src);
   gst_object_unref (run->pipe);
+  g_free (run->error);
   g_array_unref (run->rec.frames);
   gst_clear_caps (&run->rec.caps);
   g_mutex_clear (&run->rec.lock);
@@ -510,8 +624,8 @@ dmabuf_caps (const DeviceFormat * df)
 {
   const gchar *comma = strchr (df->caps, ',');
   gchar *media = g_strndup (df->caps, comma - df->caps);
-  gchar *caps = g_strdup_printf ("%s(memory:DMABuf)%s,width=%u,height=%u,"
-      "framerate=%s", media, comma, df->width, df->height, RATES);
+  gchar *caps = g_strdup_printf ("%s(memory:DMABuf)%s,width=%u,height=%u%s",
+      media, comma, df->width, df->height, df->rate);
 
   g_free (media);
   return caps;
@@ -596,14 +710,19 @@ GST_START_TEST (test_mmap_mode)
 
 GST_END_TEST;
 
-/* How far one PTS delta may be from (sequence delta x interval): one
- * interval. Both drivers stamp a frame when their (virtual) sensor thread
- * completes it, and under TCG on shared cores that thread runs up to an
- * interval late now and then; the mean spacing is checked to 10%. */
-static gint64
-spacing_tolerance (GstClockTime interval)
+/* A single PTS delta may be up to this many intervals per sequence step:
+ * both drivers stamp a frame when their (virtual) sensor thread completes
+ * it, and under TCG on a loaded host that thread now and then runs more
+ * than an interval late. The spacing itself is checked on the median
+ * delta (10%) and on the least-squares slope of PTS over sequence (5%). */
+#define MAX_DELTA_INTERVALS 3
+
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
 {
-  return (gint64) interval;
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 /* io-mode=dmabuf with system-memory caps still hands out the exported
@@ -722,8 +841,7 @@ GST_START_TEST (test_extra_controls_at_start)
   props = g_strdup_printf ("extra-controls=\"c,%s=%d\"", name, want);
 
   run_start (&run, props, caps);
-  while (run_count (&run) < 1)
-    g_usleep (10000);
+  wait_frames (&run, 1);
   fail_unless (ioctl (fd, VIDIOC_G_CTRL, &c) == 0);
   fail_unless_equals_int (c.value, want);
   run_stop (&run);
@@ -786,6 +904,7 @@ GST_START_TEST (test_timestamps)
   gchar *caps = small_caps ();
   GstStructure *stats, *s;
   GstClockTime interval;
+  gdouble deltas[N_FRAMES - 1];
   gint fps_n = 0, fps_d = 1;
   guint i;
   gchar *err;
@@ -825,18 +944,35 @@ GST_START_TEST (test_timestamps)
       fail_unless (ABS (dpts - draw) < 2 * GST_MSECOND,
           "PTS delta %" G_GINT64_FORMAT " vs driver delta %" G_GINT64_FORMAT,
           dpts, draw);
-      fail_unless (ABS (dpts - expect) < spacing_tolerance (interval),
-          "frame %u: PTS delta %" G_GINT64_FORMAT " expected %"
-          G_GINT64_FORMAT, i, dpts, expect);
+      fail_unless (dpts < MAX_DELTA_INTERVALS * expect,
+          "frame %u: PTS delta %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT,
+          i, dpts, expect);
+      deltas[i - 1] = (gdouble) dpts / (f->offset - p->offset);
     }
   }
 
-  {
-    Frame *a = FRAME (&run, 0), *b = FRAME (&run, N_FRAMES - 1);
-    gdouble mean = (gdouble) (b->pts - a->pts) / (b->offset - a->offset);
+  qsort (deltas, N_FRAMES - 1, sizeof (gdouble), compare_doubles);
+  fail_unless (ABS (deltas[(N_FRAMES - 1) / 2] - interval) < interval / 10.0,
+      "median PTS delta %f, interval %" G_GUINT64_FORMAT,
+      deltas[(N_FRAMES - 1) / 2], interval);
 
-    fail_unless (ABS (mean - interval) < interval / 10.0,
-        "mean spacing %f, interval %" G_GUINT64_FORMAT, mean, interval);
+  {
+    /* least-squares slope of PTS over sequence: the mean spacing */
+    gdouble sx = 0, sy = 0, sxx = 0, sxy = 0, slope;
+    Frame *a = FRAME (&run, 0);
+
+    for (i = 0; i < N_FRAMES; i++) {
+      gdouble x = FRAME (&run, i)->offset - a->offset;
+      gdouble y = FRAME (&run, i)->pts - a->pts;
+
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+    }
+    slope = (N_FRAMES * sxy - sx * sy) / (N_FRAMES * sxx - sx * sx);
+    fail_unless (ABS (slope - interval) < interval / 20.0,
+        "mean spacing %f, interval %" G_GUINT64_FORMAT, slope, interval);
   }
 
   stats = run_stats (&run);
@@ -864,8 +1000,7 @@ GST_START_TEST (test_latency_query)
   Run run;
 
   run_start (&run, props, caps);
-  while (run_count (&run) < 2)
-    g_usleep (10000);
+  wait_frames (&run, 2);
 
   s = gst_caps_get_structure (run.rec.caps, 0);
   fail_unless (gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d));
@@ -905,22 +1040,19 @@ GST_START_TEST (test_pause_resume_reconfigure)
   Run run;
 
   run_start (&run, "", caps);
-  while (run_count (&run) < 2)
-    g_usleep (10000);
+  wait_frames (&run, 2);
 
   gst_element_set_state (run.pipe, GST_STATE_PAUSED);
   g_usleep (300 * 1000);
   gst_element_set_state (run.pipe, GST_STATE_PLAYING);
   n = run_count (&run);
-  while (run_count (&run) < n + 2)
-    g_usleep (10000);
+  wait_frames (&run, n + 2);
 
   sink = gst_bin_get_by_name (GST_BIN (run.pipe), "sink");
   pad = gst_element_get_static_pad (sink, "sink");
   fail_unless (gst_pad_push_event (pad, gst_event_new_reconfigure ()));
   n = run_count (&run);
-  while (run_count (&run) < n + 3)
-    g_usleep (10000);
+  wait_frames (&run, n + 3);
 
   err = run_wait (&run, 100 * GST_MSECOND, NULL, NULL);
   fail_unless (err == NULL, "%s", err);
@@ -1046,14 +1178,12 @@ check_error_frames (const gchar * policy)
   Run run;
 
   run_start (&run, props, caps);
-  while (run_count (&run) < 2)
-    g_usleep (10000);
+  wait_frames (&run, 2);
   start = run_count (&run);
   ctrl = gst_structure_from_string (inject, NULL);
   g_object_set (run.src, "extra-controls", ctrl, NULL);
   gst_structure_free (ctrl);
-  while (run_count (&run) < start + 6)
-    g_usleep (10000);
+  wait_frames (&run, start + 6);
 
   stats = run_stats (&run);
   errored = stat_u64 (stats, "errored");
@@ -1101,14 +1231,12 @@ GST_START_TEST (test_drops)
   Run run;
 
   run_start (&run, "", caps);
-  while (run_count (&run) < 2)
-    g_usleep (10000);
+  wait_frames (&run, 2);
   start = run_count (&run);
   ctrl = gst_structure_from_string ("c,drop_next_frames=3", NULL);
   g_object_set (run.src, "extra-controls", ctrl, NULL);
   gst_structure_free (ctrl);
-  while (run_count (&run) < start + 5)
-    g_usleep (10000);
+  wait_frames (&run, start + 5);
   g_free (run_wait (&run, 200 * GST_MSECOND, &n_qos, &qos_dropped));
 
   g_mutex_lock (&run.rec.lock);
@@ -1136,8 +1264,7 @@ GST_START_TEST (test_error_stalled)
   Run run;
 
   run_start (&run, "timeout=500", caps);
-  while (run_count (&run) < 2)
-    g_usleep (10000);
+  wait_frames (&run, 2);
   ctrl = gst_structure_from_string ("c,stall_sensor=1", NULL);
   g_object_set (run.src, "extra-controls", ctrl, NULL);
   gst_structure_free (ctrl);
@@ -1217,6 +1344,7 @@ GST_START_TEST (test_cycles_no_leaks)
     while (run_count (&run) == have && g_get_monotonic_time () < end)
       g_usleep (2000);
     fail_unless (run_count (&run) > have, "cycle %u: no frame", i);
+    fail_unless (run.error == NULL, "cycle %u: %s", i, run.error);
     gst_element_set_state (run.pipe, GST_STATE_NULL);
     gst_bus_set_flushing (GST_ELEMENT_BUS (run.pipe), TRUE);
     gst_bus_set_flushing (GST_ELEMENT_BUS (run.pipe), FALSE);
@@ -1267,8 +1395,7 @@ GST_START_TEST (test_error_device_gone)
   Run run;
 
   run_start (&run, "", caps);
-  while (run_count (&run) < 2)
-    g_usleep (10000);
+  wait_frames (&run, 2);
   ctrl = gst_structure_from_string ("c,disconnect=1", NULL);
   g_object_set (run.src, "extra-controls", ctrl, NULL);
   gst_structure_free (ctrl);
