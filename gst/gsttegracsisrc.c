@@ -99,7 +99,8 @@ struct _GstTegraCsiSrc
   GstTegraCsiDevice *device;
   GstTegraCsiBufferPool *pool;
 
-  /* Written in start() only. */
+  /* Written in start() only; probed_caps also cleared in stop(), both
+   * under the object lock since get_caps() reads it from any thread. */
   GstTegraCsiPoolMemory memory;
   GstCaps *probed_caps;
   gchar *offered;               /* "UYVY, YUYV, ..." for error messages */
@@ -359,6 +360,7 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   GstTegraCsiDevice *device;
   GstStructure *controls;
   GstTegraCsiIoMode io_mode;
+  GstCaps *probed;
   gboolean can_export;
   gchar *path;
   gint ret, export_error;
@@ -407,19 +409,24 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   self->memory = (io_mode == GST_TEGRA_CSI_IO_MODE_MMAP || !can_export) ?
       GST_TEGRA_CSI_POOL_MEMORY_MMAP : GST_TEGRA_CSI_POOL_MEMORY_DMABUF;
 
-  gst_clear_caps (&self->probed_caps);
   g_free (self->offered);
   self->offered = NULL;
-  self->probed_caps = gst_tegra_csi_caps_probe (device,
+  probed = gst_tegra_csi_caps_probe (device,
       self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF, self->fourccs,
       &self->offered);
-  if (gst_caps_is_empty (self->probed_caps)) {
+  if (gst_caps_is_empty (probed)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
         ("Device '%s' offers no format this element supports; it offers: %s.",
             path, self->offered[0] ? self->offered : "nothing"), (NULL));
+    gst_caps_unref (probed);
     goto err_close;
   }
-  GST_DEBUG_OBJECT (self, "probed caps: %" GST_PTR_FORMAT, self->probed_caps);
+  GST_DEBUG_OBJECT (self, "probed caps: %" GST_PTR_FORMAT, probed);
+  /* get_caps() reads them from other threads */
+  GST_OBJECT_LOCK (self);
+  gst_caps_replace (&self->probed_caps, probed);
+  GST_OBJECT_UNLOCK (self);
+  gst_caps_unref (probed);
 
   apply_controls (self, device, controls);
 
@@ -476,7 +483,9 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
     gst_object_unref (device);
   }
 
+  GST_OBJECT_LOCK (self);
   gst_clear_caps (&self->probed_caps);
+  GST_OBJECT_UNLOCK (self);
   self->format = NULL;
 
   return TRUE;
