@@ -22,7 +22,7 @@
  */
 #define TEGRA_CSI_SG_CID_BASE		(V4L2_CID_USER_BASE | 0xe000)
 /*
- * "Drop Next Frames", integer 0..1000, volatile-free: the sensor produces the
+ * "Drop Next Frames", integer 0..1000, volatile: the sensor produces the
  * next N frames but the engine completes no buffer for them; the per-channel
  * sequence number still advances, so the application sees a gap.
  * Reads back the number of drops still pending.
