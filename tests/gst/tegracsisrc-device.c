@@ -38,6 +38,7 @@
 
 static const gchar *driver;     /* driver name under test */
 static gchar *device;           /* its capture node */
+static gchar *device2;          /* a second capture node, if any */
 static gchar *other_node;       /* a V4L2 node of it that cannot capture */
 static gboolean ours;           /* driver is tegra-csi-sg */
 
@@ -79,8 +80,11 @@ find_nodes (void)
         cap.capabilities;
     if (g_str_equal ((gchar *) cap.driver, driver)) {
       if ((caps & (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE))
-          && device == NULL) {
-        device = path;
+          && (device == NULL || device2 == NULL)) {
+        if (device == NULL)
+          device = path;
+        else
+          device2 = path;
         continue;
       }
       if (!(caps & (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE))
@@ -1061,6 +1065,33 @@ GST_START_TEST (test_pause_resume_reconfigure)
 
 GST_END_TEST;
 
+/* Two channels capture at the same time, each from its own node. */
+GST_START_TEST (test_two_channels)
+{
+  gchar *caps = small_caps ();
+  gchar *first = device;
+  Run a, b;
+
+  if (device2 == NULL) {
+    GST_INFO ("one capture node only, nothing to test");
+    g_free (caps);
+    return;
+  }
+  run_start (&a, "", caps);
+  device = device2;
+  run_start (&b, "", caps);
+  device = first;
+  wait_frames (&a, 10);
+  wait_frames (&b, 10);
+  fail_unless (a.error == NULL && b.error == NULL);
+  fail_unless (FRAME (&a, 0)->fd != FRAME (&b, 0)->fd);
+  run_stop (&b);
+  run_stop (&a);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 /* Another file handle owns the queue. */
 GST_START_TEST (test_error_busy)
 {
@@ -1427,6 +1458,7 @@ tegracsisrc_device_suite (void)
     tcase_add_test (tc, test_timestamps);
     tcase_add_test (tc, test_latency_query);
     tcase_add_test (tc, test_pause_resume_reconfigure);
+    tcase_add_test (tc, test_two_channels);
     tcase_add_test (tc, test_error_busy);
     tcase_add_test (tc, test_error_format_not_supported);
     tcase_add_test (tc, test_error_not_capture);
@@ -1462,7 +1494,8 @@ main (int argc, char **argv)
     g_print ("SKIP: no V4L2 capture device of driver %s\n", driver);
     return 77;
   }
-  g_print ("testing %s (%s)\n", device, driver);
+  g_print ("testing %s (%s)%s%s\n", device, driver,
+      device2 ? ", second capture node " : "", device2 ? device2 : "");
 
   s = tegracsisrc_device_suite ();
   ret = gst_check_run_suite (s, "tegracsisrc-device", __FILE__);
