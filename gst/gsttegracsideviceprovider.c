@@ -479,6 +479,10 @@ gst_tegra_csi_device_provider_class_init (GstTegraCsiDeviceProviderClass *
   provider_class->start = gst_tegra_csi_device_provider_start;
   provider_class->stop = gst_tegra_csi_device_provider_stop;
 
+  /* Applications may look the device type up by name before any device
+   * exists. */
+  g_type_ensure (GST_TYPE_TEGRA_CSI_CAMERA_DEVICE);
+
   gst_device_provider_class_set_static_metadata (provider_class,
       "V4L2 video capture device provider (tegracsi)", "Video/Source",
       "Lists V4L2 video capture nodes, Tegra CSI channels and others, with "
