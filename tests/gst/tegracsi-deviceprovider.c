@@ -538,15 +538,17 @@ GST_START_TEST (test_hotplug)
 GST_END_TEST;
 
 /* With both providers in one monitor, each node is listed once, by us;
- * with show-all, v4l2deviceprovider's entries come back (it does run). */
+ * with show-all, v4l2deviceprovider's entries come back (it does run).
+ * Twice, since stopping a provider clears its hidden list; after each stop
+ * no device of ours is left alive. */
 GST_START_TEST (test_hides_v4l2)
 {
   GHashTable *nodes = scan_nodes (NULL);
   GstDeviceMonitor *monitor;
   GstBus *bus;
   GList *devices, *l;
-  guint ours = 0, theirs = 0;
   gchar **names;
+  guint round;
 
   fail_unless (g_hash_table_size (nodes) > 0);
   monitor = gst_device_monitor_new ();
@@ -563,34 +565,51 @@ GST_START_TEST (test_hides_v4l2)
     fail_unless (is_ours (l->data), "a device of another provider");
   fail_unless_equals_int (g_list_length (devices), g_hash_table_size (nodes));
   g_list_free_full (devices, gst_object_unref);
-
-  /* Started: the messages and the list. */
   gst_object_unref (monitor);
-  monitor = start_monitor (&bus);
-  expect_messages (bus, GST_MESSAGE_DEVICE_ADDED, nodes, "start");
-  expect_quiet (bus, 1, "start");
-  devices = gst_device_monitor_get_devices (monitor);
-  for (l = devices; l; l = l->next)
-    fail_unless (is_ours (l->data), "a device of another provider");
-  fail_unless_equals_int (g_list_length (devices), g_hash_table_size (nodes));
-  g_list_free_full (devices, gst_object_unref);
 
-  /* The control: show-all shows v4l2deviceprovider's too. */
-  g_object_set (monitor, "show-all", TRUE, NULL);
-  devices = gst_device_monitor_get_devices (monitor);
-  for (l = devices; l; l = l->next) {
-    if (is_ours (l->data))
-      ours++;
-    else
-      theirs++;
+  for (round = 0; round < 2; round++) {
+    GPtrArray *weak = g_ptr_array_new_with_free_func (g_free);
+    guint ours = 0, theirs = 0, i;
+
+    /* Started: the messages and the list. */
+    monitor = start_monitor (&bus);
+    expect_messages (bus, GST_MESSAGE_DEVICE_ADDED, nodes, "start");
+    expect_quiet (bus, 1, "start");
+    devices = gst_device_monitor_get_devices (monitor);
+    for (l = devices; l; l = l->next) {
+      gpointer *ptr = g_new (gpointer, 1);
+
+      fail_unless (is_ours (l->data), "a device of another provider");
+      *ptr = l->data;
+      g_object_add_weak_pointer (*ptr, ptr);
+      g_ptr_array_add (weak, ptr);
+    }
+    fail_unless_equals_int (g_list_length (devices),
+        g_hash_table_size (nodes));
+    g_list_free_full (devices, gst_object_unref);
+
+    /* The control: show-all shows v4l2deviceprovider's too. */
+    g_object_set (monitor, "show-all", TRUE, NULL);
+    devices = gst_device_monitor_get_devices (monitor);
+    for (l = devices; l; l = l->next) {
+      if (is_ours (l->data))
+        ours++;
+      else
+        theirs++;
+    }
+    fail_unless_equals_int (ours, g_hash_table_size (nodes));
+    fail_unless (theirs >= g_hash_table_size (nodes),
+        "v4l2deviceprovider listed %u of %u nodes", theirs,
+        g_hash_table_size (nodes));
+    g_list_free_full (devices, gst_object_unref);
+
+    stop_monitor (monitor, bus);
+    for (i = 0; i < weak->len; i++)
+      fail_unless (*(gpointer *) g_ptr_array_index (weak, i) == NULL,
+          "round %u: a device is alive after the monitor stopped", round);
+    g_ptr_array_unref (weak);
   }
-  fail_unless_equals_int (ours, g_hash_table_size (nodes));
-  fail_unless (theirs >= g_hash_table_size (nodes),
-      "v4l2deviceprovider listed %u of %u nodes", theirs,
-      g_hash_table_size (nodes));
-  g_list_free_full (devices, gst_object_unref);
 
-  stop_monitor (monitor, bus);
   g_hash_table_unref (nodes);
 }
 
