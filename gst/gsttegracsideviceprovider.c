@@ -42,6 +42,21 @@ GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_device_provider_debug);
 /* ---------------------------------------------------------------------- */
 /* The device */
 
+/**
+ * GstTegraCsiCameraDevice:
+ *
+ * One V4L2 video capture node, as the tegracsi device provider lists it:
+ * device class `Video/Source`, the card name as display name, the caps
+ * tegracsisrc can produce from it (system memory), and properties
+ * `device.path`, `device.api` (`v4l2`), `device.capabilities`,
+ * `v4l2.device.driver`, `v4l2.device.card`, `v4l2.device.bus_info`,
+ * `v4l2.device.version`, `v4l2.device.capabilities`,
+ * `v4l2.device.device_caps`, `sysfs.path`, `udev-probed` and, when udevd
+ * has run its rules, `device.bus_path`, `device.bus`, `device.serial`,
+ * `device.vendor.id`, `device.product.id` and `device.product.name`.
+ * gst_device_create_element() gives a tegracsisrc with `device` set to the
+ * node.
+ */
 struct _GstTegraCsiCameraDevice
 {
   GstDevice parent;
@@ -285,6 +300,19 @@ out:
 /* ---------------------------------------------------------------------- */
 /* The provider */
 
+/**
+ * GstTegraCsiDeviceProvider:
+ *
+ * The `tegracsideviceprovider` device provider (rank primary, class
+ * `Video/Source`): probes the video4linux nodes, and while started follows
+ * their udev add and remove events (which needs udevd) from a thread of its
+ * own. It hides `v4l2deviceprovider`.
+ *
+ * |[
+ * gst-device-monitor-1.0 Video/Source
+ * gst-device-monitor-1.0 -f Video/Source
+ * ]|
+ */
 struct _GstTegraCsiDeviceProvider
 {
   GstDeviceProvider parent;
