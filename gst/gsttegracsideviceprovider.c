@@ -425,8 +425,8 @@ remove_node (GstTegraCsiDeviceProvider * self, GUdevDevice * udev)
 
 /* Runs on the udev thread. */
 static void
-on_uevent (G_GNUC_UNUSED GUdevClient * client, const gchar * action, GUdevDevice * udev,
-    GstTegraCsiDeviceProvider * self)
+on_uevent (G_GNUC_UNUSED GUdevClient * client, const gchar * action,
+    GUdevDevice * udev, GstTegraCsiDeviceProvider * self)
 {
   GST_DEBUG_OBJECT (self, "uevent %s %s", action,
       g_udev_device_get_sysfs_path (udev));
