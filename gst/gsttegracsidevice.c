@@ -33,12 +33,13 @@ struct _GstTegraCsiDevice
   GstObject parent;
 
   gchar *path;
-  /* fd, buf_type, card and driver are written by open() and close() only;
-   * fd is also read under the object lock by get_fd(). */
+  /* fd, buf_type, card, driver and cap are written by open() and close()
+   * only; fd is also read under the object lock by get_fd(). */
   gint fd;
   guint32 buf_type;
   gchar card[32];
   gchar driver[16];
+  struct v4l2_capability cap;
 };
 
 G_DEFINE_TYPE_WITH_CODE (GstTegraCsiDevice, gst_tegra_csi_device,
@@ -199,6 +200,7 @@ gst_tegra_csi_device_open (GstTegraCsiDevice * self)
 
   g_strlcpy (self->card, (const gchar *) cap.card, sizeof (self->card));
   g_strlcpy (self->driver, (const gchar *) cap.driver, sizeof (self->driver));
+  self->cap = cap;
 
   GST_INFO_OBJECT (self, "opened '%s': driver %s, card '%s', %s", self->path,
       self->driver, self->card,
@@ -235,6 +237,7 @@ gst_tegra_csi_device_close (GstTegraCsiDevice * self)
   self->buf_type = 0;
   self->card[0] = '\0';
   self->driver[0] = '\0';
+  memset (&self->cap, 0, sizeof (self->cap));
 }
 
 /**
@@ -279,6 +282,20 @@ const gchar *
 gst_tegra_csi_device_get_driver (GstTegraCsiDevice * self)
 {
   return self->driver;
+}
+
+/**
+ * gst_tegra_csi_device_get_capability:
+ * @self: an open device
+ *
+ * Returns: (transfer none): what VIDIOC_QUERYCAP answered at open (bus
+ * info, version, capabilities and device capabilities included), all
+ * zeroes when closed.
+ */
+const struct v4l2_capability *
+gst_tegra_csi_device_get_capability (GstTegraCsiDevice * self)
+{
+  return &self->cap;
 }
 
 /**

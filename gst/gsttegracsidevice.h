@@ -37,6 +37,9 @@ const gchar *gst_tegra_csi_device_get_card (GstTegraCsiDevice * self);
 
 const gchar *gst_tegra_csi_device_get_driver (GstTegraCsiDevice * self);
 
+const struct v4l2_capability *gst_tegra_csi_device_get_capability (
+    GstTegraCsiDevice * self);
+
 guint32 gst_tegra_csi_device_get_buf_type (GstTegraCsiDevice * self);
 
 GArray *gst_tegra_csi_device_enum_formats (GstTegraCsiDevice * self);

@@ -9,6 +9,7 @@
 #include <gst/gst.h>
 
 #include "gsttegracsisrc.h"
+#include "gsttegracsideviceprovider.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -20,7 +21,8 @@ plugin_init (GstPlugin * plugin)
   gst_plugin_add_dependency (plugin, NULL, paths, names,
       GST_PLUGIN_DEPENDENCY_FLAG_FILE_NAME_IS_PREFIX);
 
-  return GST_ELEMENT_REGISTER (tegracsisrc, plugin);
+  return GST_ELEMENT_REGISTER (tegracsisrc, plugin) &&
+      GST_DEVICE_PROVIDER_REGISTER (tegracsideviceprovider, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, tegracsi,
