@@ -15,6 +15,7 @@
 #include "zc-common.h"
 
 struct zc_evidence zc_ev;
+const gchar *zc_pool_prefix;
 
 gint zc_fail(const gchar *fmt, ...)
 {
@@ -62,7 +63,8 @@ static void count_evidence(GstDebugCategory *cat, GstDebugLevel level, const gch
 {
 	const gchar *name = gst_debug_category_get_name(cat);
 	gboolean raw_pool = GST_IS_OBJECT(obj) && GST_OBJECT_NAME(obj) &&
-			    g_str_has_suffix(GST_OBJECT_NAME(obj), ":sink");
+			    g_str_has_suffix(GST_OBJECT_NAME(obj), ":sink") &&
+			    (!zc_pool_prefix || g_str_has_prefix(GST_OBJECT_NAME(obj), zc_pool_prefix));
 	const gchar *text;
 
 	if ((strcmp(name, "kmssink") != 0 && strcmp(name, "v4l2bufferpool") != 0) ||

@@ -35,6 +35,8 @@ struct zc_follow {
 };
 
 extern struct zc_evidence zc_ev;
+/* When set, only v4l2 pools whose name starts with it are counted. */
+extern const gchar *zc_pool_prefix;
 
 gchar *zc_find_node(const gchar *driver, guint32 need_caps);
 void zc_watch_importers(void);

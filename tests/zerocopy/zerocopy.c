@@ -141,15 +141,20 @@ static GstFlowReturn collect_sample(GstAppSink *sink, gpointer data)
 
 /* Runs @pipe (an appsink named "out" at the end, an appsrc named @feed at the
  * start fed @buffers with @feed_caps) to EOS and keeps what reached "out". */
-static gchar *run_collect(GstElement *pipe, struct collected *c, const gchar *feed,
-			  GPtrArray *buffers, GstCaps *feed_caps)
+static void collect_from(GstElement *pipe, const gchar *name, struct collected *c)
 {
-	GstElement *out = gst_bin_get_by_name(GST_BIN(pipe), "out");
+	GstElement *out = gst_bin_get_by_name(GST_BIN(pipe), name);
 	GstAppSinkCallbacks cb = { .new_sample = collect_sample };
 
 	c->samples = g_ptr_array_new_with_free_func((GDestroyNotify)gst_sample_unref);
 	gst_app_sink_set_callbacks(GST_APP_SINK(out), &cb, c, NULL);
 	gst_object_unref(out);
+}
+
+static gchar *run_collect(GstElement *pipe, struct collected *c, const gchar *feed,
+			  GPtrArray *buffers, GstCaps *feed_caps)
+{
+	collect_from(pipe, "out", c);
 	if (feed) {
 		GstElement *in = gst_bin_get_by_name(GST_BIN(pipe), feed);
 
@@ -195,48 +200,24 @@ static GBytes *concat(GPtrArray *samples)
 	return g_byte_array_free_to_bytes(all);
 }
 
-/* Mean absolute difference of a decoded frame's visible bytes to frame @seq. */
-static double decoded_error(GstSample *sample, guint32 seq)
-{
-	GstVideoInfo info;
-	GstVideoFrame frame;
-	double sum = 0;
-	gsize n = 0;
-
-	gst_video_info_from_caps(&info, gst_sample_get_caps(sample));
-	if (!gst_video_frame_map(&frame, &info, gst_sample_get_buffer(sample), GST_MAP_READ))
-		return 256;
-	for (guint y = 0; y < (guint)GST_VIDEO_INFO_HEIGHT(&info); y++) {
-		const guint8 *line = (const guint8 *)GST_VIDEO_FRAME_PLANE_DATA(&frame, 0) +
-				     y * GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0);
-
-		for (guint x = 0; x < (guint)GST_VIDEO_INFO_WIDTH(&info) * 4; x++, n++)
-			sum += ABS((int)line[x] - (int)zc_counter_byte(seq, y, x));
-	}
-	gst_video_frame_unmap(&frame);
-	return sum / n;
-}
-
 /*
  * FWHT is lossy at every setting (vicodec's quantisation tables shift every
- * coefficient right by at least 2), so the decoded frames are compared with
- * a tolerance: the mean absolute error per byte must stay under
- * DECODE_TOLERANCE, and be far under the error against the counter pattern
- * shifted by half its period (seq + 128), which changes every byte by 128.
- * The byte-exact proof is the re-encode: the same encoder fed CPU-made
- * counter frames of the same sequence numbers gives the same stream.
+ * coefficient right by at least 2), and GStreamer 1.22's v4l2fwhtdec offers
+ * EMPTY sink caps on this vicodec, so the stream cannot be decoded here.
+ * The content proof is byte-exact instead: vicodec's encoder is
+ * deterministic, so the same encoder fed CPU-made counter frames of the same
+ * sequence numbers, in the same order, must give the same stream, byte for
+ * byte. A wrong, stale or torn frame changes the stream.
  */
-#define DECODE_TOLERANCE 16.0
-
 static int case_encoder(guint frames)
 {
 	gchar *enc_node = zc_find_node("vicodec", V4L2_CAP_VIDEO_M2M);
-	gchar *desc;
+	gchar *src, *desc;
 	GstElement *pipe;
-	struct collected a = { 0 }, b = { 0 }, d = { 0 };
+	struct collected a = { 0 }, b = { 0 };
 	struct zc_follow *f;
 	struct zc_evidence ev;
-	GstCaps *raw_caps, *enc_caps;
+	GstCaps *raw_caps;
 	GPtrArray *expected;
 	GstVideoInfo info;
 	GBytes *stream_a, *stream_b;
@@ -250,9 +231,11 @@ static int case_encoder(guint frames)
 	}
 	g_free(enc_node);
 
-	/* A: capture, import into the encoder */
+	/* A: capture, import into the encoder (vicodec needs at least 640x480) */
+	src = source_desc(frames, "BGRx", 640, 480);
 	desc = g_strdup_printf("%s ! v4l2fwhtenc name=enc output-io-mode=dmabuf-import ! "
-			       "appsink name=out sync=false", source_desc(frames, "BGRx", 640, 480));
+			       "appsink name=out sync=false", src);
+	zc_pool_prefix = "enc:";
 	zc_watch_importers();
 	pipe = launch(desc);
 	f = zc_follow_pad(pipe, "enc", "sink");
@@ -272,64 +255,45 @@ static int case_encoder(guint frames)
 		failures += zc_fail("%u frames in, %u encoded", f->frames, a.samples->len);
 	if (a.samples->len == 0)
 		return 1;
-	enc_caps = gst_caps_ref(gst_sample_get_caps(a.samples->pdata[0]));
 	gst_object_unref(pipe);
 	g_free(desc);
+	g_free(src);
 
-	/* B: the same encoder, fed CPU-made counter frames of the same sequence */
-	/* the caps the encoder got in A, colorimetry included */
+	/*
+	 * B: the same encoder (copying, output-io-mode auto), fed CPU-made
+	 * counter frames of the same sequence numbers with the caps it got in
+	 * A; then, to show the comparison can fail, the frames of the next
+	 * sequence numbers (every byte of the pattern moves by one).
+	 */
 	raw_caps = gst_caps_ref(f->caps);
-	g_print("raw caps: %s\n", gst_caps_to_string(raw_caps));
 	gst_video_info_from_caps(&info, raw_caps);
-	expected = g_ptr_array_new_with_free_func((GDestroyNotify)gst_buffer_unref);
-	for (guint i = 0; i < f->seqs->len; i++)
-		g_ptr_array_add(expected, expected_frame(&info, g_array_index(f->seqs, guint64, i), i));
-	pipe = launch("appsrc name=in ! v4l2fwhtenc ! appsink name=out sync=false");
-	error = run_collect(pipe, &b, "in", expected, raw_caps);
-	gst_object_unref(pipe);
-	if (error)
-		return zc_fail("re-encode: %s", error);
 	stream_a = concat(a.samples);
-	stream_b = concat(b.samples);
-	g_print("re-encode: imported stream %zu bytes, CPU stream %zu bytes\n",
-		g_bytes_get_size(stream_a), g_bytes_get_size(stream_b));
-	if (!g_bytes_equal(stream_a, stream_b))
-		failures += zc_fail("the encoded stream differs from the counter frames' encoding");
-
-	/* C: decode the imported stream, compare with the counter pattern */
-	{
-		GPtrArray *coded = g_ptr_array_new_with_free_func((GDestroyNotify)gst_buffer_unref);
-
-		for (guint i = 0; i < a.samples->len; i++)
-			g_ptr_array_add(coded, gst_buffer_ref(gst_sample_get_buffer(a.samples->pdata[i])));
-		pipe = launch("appsrc name=in ! v4l2fwhtdec ! video/x-raw,format=BGRx ! "
-			      "appsink name=out sync=false");
-		error = run_collect(pipe, &d, "in", coded, enc_caps);
+	for (guint shift = 0; shift < 2; shift++) {
+		expected = g_ptr_array_new_with_free_func((GDestroyNotify)gst_buffer_unref);
+		for (guint i = 0; i < f->seqs->len; i++)
+			g_ptr_array_add(expected, expected_frame(&info,
+					g_array_index(f->seqs, guint64, i) + shift, i));
+		pipe = launch("appsrc name=in ! v4l2fwhtenc ! appsink name=out sync=false");
+		error = run_collect(pipe, &b, "in", expected, raw_caps);
 		gst_object_unref(pipe);
-		g_ptr_array_unref(coded);
+		g_ptr_array_unref(expected);
+		if (error)
+			return zc_fail("re-encode: %s", error);
+		stream_b = concat(b.samples);
+		g_ptr_array_unref(b.samples);
+		g_print("re-encode (sequence + %u): imported stream %zu bytes, CPU stream %zu bytes, %s\n",
+			shift, g_bytes_get_size(stream_a), g_bytes_get_size(stream_b),
+			g_bytes_equal(stream_a, stream_b) ? "equal" : "different");
+		if (g_bytes_equal(stream_a, stream_b) != (shift == 0))
+			failures += zc_fail(shift == 0 ?
+					    "the encoded stream differs from the counter frames' encoding" :
+					    "the comparison does not tell frames apart");
+		g_bytes_unref(stream_b);
 	}
-	if (error)
-		return zc_fail("decode: %s", error);
-	if (d.samples->len != f->seqs->len)
-		failures += zc_fail("%u frames decoded, %u encoded", d.samples->len, f->seqs->len);
-	for (guint i = 0; i < d.samples->len && i < f->seqs->len; i++) {
-		guint32 seq = g_array_index(f->seqs, guint64, i);
-		double err = decoded_error(d.samples->pdata[i], seq);
-		double wrong = decoded_error(d.samples->pdata[i], seq + 128);
 
-		g_print("decoded frame %u (seq %u): mean abs error %.2f, against seq+128 %.2f\n",
-			i, seq, err, wrong);
-		if (err > DECODE_TOLERANCE || wrong < 4 * err)
-			failures += zc_fail("decoded frame %u is not the counter pattern of seq %u", i, seq);
-	}
 	g_bytes_unref(stream_a);
-	g_bytes_unref(stream_b);
 	g_ptr_array_unref(a.samples);
-	g_ptr_array_unref(b.samples);
-	g_ptr_array_unref(d.samples);
-	g_ptr_array_unref(expected);
 	gst_caps_unref(raw_caps);
-	gst_caps_unref(enc_caps);
 	zc_follow_free(f);
 	return failures ? 1 : 0;
 }
