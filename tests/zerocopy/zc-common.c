@@ -11,6 +11,7 @@
 #include <linux/videodev2.h>
 #include <linux/tegra-csi-sg.h>
 #include <gst/allocators/allocators.h>
+#include <gst/video/video.h>
 
 #include "zc-common.h"
 
@@ -149,6 +150,18 @@ static GstPadProbeReturn follow_buffer(GstPad *pad, GstPadProbeInfo *info, gpoin
 	g_array_append_val(f->seqs, seq);
 	if (gst_buffer_n_memory(buf) != 1)
 		f->multi_memory++;
+	if (f->verify) {
+		GstVideoMeta *meta = gst_buffer_get_video_meta(buf);
+		GstMapInfo map;
+
+		if (!meta || !gst_buffer_map(buf, &map, GST_MAP_READ)) {
+			f->bad_content++;
+		} else {
+			if (zc_counter_mismatches(map.data, map.size, meta->stride[0], (guint32)seq))
+				f->bad_content++;
+			gst_buffer_unmap(buf, &map);
+		}
+	}
 	for (guint i = 0; i < gst_buffer_n_memory(buf); i++) {
 		GstMemory *mem = gst_buffer_peek_memory(buf, i);
 		struct stat st;
@@ -230,6 +243,9 @@ gint zc_follow_check(const struct zc_follow *f, guint buffers)
 		failures += zc_fail("%u dma-bufs not exported by %s", f->wrong_exporter, ZC_EXPORTER);
 	if (f->multi_memory)
 		failures += zc_fail("%u buffers with more than one memory", f->multi_memory);
+	if (f->verify && f->bad_content)
+		failures += zc_fail("%u frames handed to the importer are not the counter pattern",
+				    f->bad_content);
 	if (distinct != buffers)
 		failures += zc_fail("%u distinct dma-bufs, the element has %u buffers",
 				    distinct, buffers);

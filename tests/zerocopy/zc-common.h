@@ -32,6 +32,8 @@ struct zc_follow {
 	guint wrong_exporter;	/* dma-bufs whose exporter is not the driver */
 	guint multi_memory;	/* buffers with more than one memory */
 	GstCaps *caps;		/* the last caps event */
+	gboolean verify;	/* map each buffer and check the counter pattern */
+	guint bad_content;	/* buffers whose bytes are not the counter pattern */
 };
 
 extern struct zc_evidence zc_ev;

@@ -24,14 +24,23 @@
 
 static gchar *capture_dev;
 
-/* The source every case starts with: counter pattern, dma-buf export. */
+/*
+ * The source every case starts with: counter pattern, dma-buf export.
+ * ZC_IO_MODE and ZC_TEST_PATTERN override both, to check by hand that each
+ * case fails when zero-copy (io-mode=mmap) or the content (test pattern 1)
+ * breaks; see README.md.
+ */
 static gchar *source_desc(guint frames, const gchar *format, guint w, guint h)
 {
+	const gchar *io_mode = g_getenv("ZC_IO_MODE");
+	const gchar *pattern = g_getenv("ZC_TEST_PATTERN");
+
 	return g_strdup_printf(
-		"tegracsisrc name=src device=%s io-mode=dmabuf num-buffers=%u "
-		"capture-buffers=%u extra-controls=\"c,test_pattern=0\" ! "
+		"tegracsisrc name=src device=%s io-mode=%s num-buffers=%u "
+		"capture-buffers=%u extra-controls=\"c,test_pattern=%s\" ! "
 		"video/x-raw,format=%s,width=%u,height=%u,framerate=30/1",
-		capture_dev, frames, CAPTURE_BUFFERS, format, w, h);
+		capture_dev, io_mode ? io_mode : "dmabuf", frames, CAPTURE_BUFFERS,
+		pattern ? pattern : "0", format, w, h);
 }
 
 static GstElement *launch(const gchar *desc)
@@ -321,6 +330,7 @@ static int case_display(guint frames)
 	zc_watch_importers();
 	pipe = launch(desc);
 	f = zc_follow_pad(pipe, "sink", "sink");
+	f->verify = TRUE;
 	error = zc_run(pipe, 300);
 	ev = zc_ev;
 	zc_unwatch_importers();
@@ -388,6 +398,7 @@ static int case_v4l2sink(guint frames)
 	zc_watch_importers();
 	pipe = launch(desc);
 	f = zc_follow_pad(pipe, "sink", "sink");
+	f->verify = TRUE;
 	error = zc_run(pipe, 300);
 	ev = zc_ev;
 	zc_unwatch_importers();
