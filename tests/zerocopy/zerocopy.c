@@ -311,7 +311,7 @@ static int case_encoder(guint frames)
 
 static int case_display(guint frames)
 {
-	gchar *desc;
+	gchar *src, *desc;
 	GstElement *pipe;
 	struct zc_follow *f;
 	struct zc_evidence ev;
@@ -324,9 +324,9 @@ static int case_display(guint frames)
 		return ZC_SKIP;
 	}
 	/* vkms offers DMT modes only (640x480 the smallest): a frame covering the mode */
+	src = source_desc(frames, "BGRx", 640, 480);
 	desc = g_strdup_printf("%s ! kmssink name=sink driver-name=vkms can-scale=false "
-			       "force-modesetting=true sync=false show-preroll-frame=false",
-			       source_desc(frames, "BGRx", 640, 480));
+			       "force-modesetting=true sync=false show-preroll-frame=false", src);
 	zc_watch_importers();
 	pipe = launch(desc);
 	f = zc_follow_pad(pipe, "sink", "sink");
@@ -351,6 +351,7 @@ static int case_display(guint frames)
 	zc_follow_free(f);
 	gst_object_unref(pipe);
 	g_free(desc);
+	g_free(src);
 	return failures ? 1 : 0;
 }
 
@@ -384,7 +385,7 @@ static int case_v4l2sink(guint frames)
 	GstElement *pipe;
 	struct zc_follow *f;
 	struct zc_evidence ev;
-	gchar *desc, *error;
+	gchar *src, *desc, *error;
 	int failures = 0;
 
 	if (!out_node) {
@@ -393,8 +394,9 @@ static int case_v4l2sink(guint frames)
 	}
 	if (!vivid_output_640x480(out_node))
 		return zc_fail("cannot select vivid's HDMI output at 640x480 on %s", out_node);
-	desc = g_strdup_printf("%s ! v4l2sink name=sink device=%s io-mode=dmabuf-import sync=false show-preroll-frame=false",
-			       source_desc(frames, "UYVY", 640, 480), out_node);
+	src = source_desc(frames, "UYVY", 640, 480);
+	desc = g_strdup_printf("%s ! v4l2sink name=sink device=%s io-mode=dmabuf-import sync=false "
+			       "show-preroll-frame=false", src, out_node);
 	zc_watch_importers();
 	pipe = launch(desc);
 	f = zc_follow_pad(pipe, "sink", "sink");
@@ -413,6 +415,7 @@ static int case_v4l2sink(guint frames)
 	zc_follow_free(f);
 	gst_object_unref(pipe);
 	g_free(desc);
+	g_free(src);
 	g_free(out_node);
 	return failures ? 1 : 0;
 }
