@@ -288,18 +288,8 @@ fixate_colorimetry (GstStructure * s, GstTegraCsiDevice * device,
   if (format == NULL)
     return;
 
-  fmt.type = gst_tegra_csi_device_get_buf_type (device);
-  if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
-    fmt.fmt.pix_mp.width = width;
-    fmt.fmt.pix_mp.height = height;
-    fmt.fmt.pix_mp.pixelformat = format->fourcc;
-    fmt.fmt.pix_mp.field = V4L2_FIELD_NONE;
-  } else {
-    fmt.fmt.pix.width = width;
-    fmt.fmt.pix.height = height;
-    fmt.fmt.pix.pixelformat = format->fourcc;
-    fmt.fmt.pix.field = V4L2_FIELD_NONE;
-  }
+  gst_tegra_csi_device_init_format (device, &fmt, width, height,
+      format->fourcc);
   if (gst_tegra_csi_device_try_format (device, &fmt) < 0)
     return;
 

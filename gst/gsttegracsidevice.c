@@ -857,3 +857,34 @@ gst_tegra_csi_device_get_control (GstTegraCsiDevice * self, guint32 id,
   *value = control_is_64bit (self, id) ? ctrl.value64 : ctrl.value;
   return 0;
 }
+
+/**
+ * gst_tegra_csi_device_init_format:
+ * @self: an open device
+ * @fmt: (out caller-allocates): the format to fill
+ * @width: width in pixels
+ * @height: height in lines
+ * @fourcc: V4L2 pixel format
+ *
+ * Fills @fmt for VIDIOC_TRY_FMT / VIDIOC_S_FMT with the device's buffer type
+ * (single- or multi-planar, V4L2 spec "Data Formats"), the size, @fourcc and
+ * progressive field order; the driver fills in strides and sizes.
+ */
+void
+gst_tegra_csi_device_init_format (GstTegraCsiDevice * self,
+    struct v4l2_format *fmt, guint width, guint height, guint32 fourcc)
+{
+  memset (fmt, 0, sizeof (*fmt));
+  fmt->type = gst_tegra_csi_device_get_buf_type (self);
+  if (fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
+    fmt->fmt.pix_mp.width = width;
+    fmt->fmt.pix_mp.height = height;
+    fmt->fmt.pix_mp.pixelformat = fourcc;
+    fmt->fmt.pix_mp.field = V4L2_FIELD_NONE;
+  } else {
+    fmt->fmt.pix.width = width;
+    fmt->fmt.pix.height = height;
+    fmt->fmt.pix.pixelformat = fourcc;
+    fmt->fmt.pix.field = V4L2_FIELD_NONE;
+  }
+}

@@ -41,6 +41,8 @@ const struct v4l2_capability *gst_tegra_csi_device_get_capability (
     GstTegraCsiDevice * self);
 
 guint32 gst_tegra_csi_device_get_buf_type (GstTegraCsiDevice * self);
+void gst_tegra_csi_device_init_format (GstTegraCsiDevice * self,
+    struct v4l2_format * fmt, guint width, guint height, guint32 fourcc);
 
 GArray *gst_tegra_csi_device_enum_formats (GstTegraCsiDevice * self);
 

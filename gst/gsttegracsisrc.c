@@ -609,18 +609,8 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
     gst_object_unref (old_pool);
   }
 
-  fmt.type = gst_tegra_csi_device_get_buf_type (device);
-  if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
-    fmt.fmt.pix_mp.width = width;
-    fmt.fmt.pix_mp.height = height;
-    fmt.fmt.pix_mp.pixelformat = format->fourcc;
-    fmt.fmt.pix_mp.field = V4L2_FIELD_NONE;
-  } else {
-    fmt.fmt.pix.width = width;
-    fmt.fmt.pix.height = height;
-    fmt.fmt.pix.pixelformat = format->fourcc;
-    fmt.fmt.pix.field = V4L2_FIELD_NONE;
-  }
+  gst_tegra_csi_device_init_format (device, &fmt, width, height,
+      format->fourcc);
 
   ret = gst_tegra_csi_device_set_format (device, &fmt);
   if (ret == -EBUSY) {
