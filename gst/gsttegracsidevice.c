@@ -530,7 +530,7 @@ gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
 /**
  * gst_tegra_csi_device_request_buffers:
  * @self: an open device
- * @memory: `V4L2_MEMORY_MMAP` (the only memory type used so far)
+ * @memory: `V4L2_MEMORY_MMAP`, `V4L2_MEMORY_DMABUF` or `V4L2_MEMORY_USERPTR`
  * @count: (inout): the number of buffers wanted; on return the number the
  *   driver allocated. 0 frees them all.
  *
@@ -557,6 +557,46 @@ gst_tegra_csi_device_request_buffers (GstTegraCsiDevice * self,
       *count, req.count);
   *count = req.count;
 
+  return 0;
+}
+
+/**
+ * gst_tegra_csi_device_create_buffers:
+ * @self: an open, streaming or idle device whose queue has MMAP buffers
+ * @memory: `V4L2_MEMORY_MMAP`
+ * @index: (out): the index of the new buffer
+ *
+ * Adds one buffer for the current format (VIDIOC_G_FMT) to the queue with
+ * VIDIOC_CREATE_BUFS (V4L2 spec, "ioctl VIDIOC_CREATE_BUFS"); works while
+ * streaming.
+ *
+ * Returns: 0, -ENOBUFS when the driver has no room for another buffer, or
+ *   another -errno (-ENOTTY: the driver lacks the ioctl).
+ */
+gint
+gst_tegra_csi_device_create_buffers (GstTegraCsiDevice * self,
+    guint32 memory, guint32 * index)
+{
+  struct v4l2_create_buffers create = {.count = 1,.memory = memory };
+  gint ret;
+
+  create.format.type = self->buf_type;
+  ret = xioctl (self, VIDIOC_G_FMT, &create.format);
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_G_FMT", ret);
+    return ret;
+  }
+
+  ret = xioctl (self, VIDIOC_CREATE_BUFS, &create);
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_CREATE_BUFS", ret);
+    return ret;
+  }
+  if (create.count == 0)
+    return -ENOBUFS;
+
+  GST_DEBUG_OBJECT (self, "'%s' created buffer %u", self->path, create.index);
+  *index = create.index;
   return 0;
 }
 

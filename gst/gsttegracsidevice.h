@@ -67,6 +67,9 @@ gint gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
 gint gst_tegra_csi_device_request_buffers (GstTegraCsiDevice * self,
     guint32 memory, guint32 * count);
 
+gint gst_tegra_csi_device_create_buffers (GstTegraCsiDevice * self,
+    guint32 memory, guint32 * index);
+
 gint gst_tegra_csi_device_query_buffer (GstTegraCsiDevice * self,
     struct v4l2_buffer *buf);
 

@@ -45,6 +45,7 @@
 
 #include "gsttegracsisrc.h"
 #include "gsttegracsibufferpool.h"
+#include "gsttegracsiimportqueue.h"
 #include "gsttegracsicaps.h"
 #include "gsttegracsidevice.h"
 #include "gsttegracsiformat.h"
@@ -98,10 +99,12 @@ struct _GstTegraCsiSrc
    * lock from property getters and unlock(), which take a reference. */
   GstTegraCsiDevice *device;
   GstTegraCsiBufferPool *pool;
+  GstTegraCsiImportQueue *importq;      /* dmabuf-import, userptr */
 
   /* Written in start() only; probed_caps also cleared in stop(), both
    * under the object lock since get_caps() reads it from any thread. */
   GstTegraCsiPoolMemory memory;
+  guint32 import_memory;        /* V4L2_MEMORY_DMABUF/USERPTR, or 0 */
   GstCaps *probed_caps;
   gchar *offered;               /* "UYVY, YUYV, ..." for error messages */
   GArray *fourccs;              /* guint32, what the device offers */
@@ -191,6 +194,30 @@ get_device (GstTegraCsiSrc * self)
   GST_OBJECT_UNLOCK (self);
 
   return device;
+}
+
+static GstTegraCsiImportQueue *
+get_import_queue (GstTegraCsiSrc * self)
+{
+  GstTegraCsiImportQueue *importq = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->importq)
+    importq = gst_object_ref (self->importq);
+  GST_OBJECT_UNLOCK (self);
+
+  return importq;
+}
+
+/* Posts @error (a GstResourceError or GstStreamError made by a helper that
+ * knows the precise cause) as the element's error message; frees it. */
+static void
+post_gerror (GstTegraCsiSrc * self, GError * error)
+{
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+      error->domain, error->code, g_strdup (error->message), NULL, __FILE__,
+      GST_FUNCTION, __LINE__);
+  g_error_free (error);
 }
 
 static GstTegraCsiBufferPool *
@@ -373,17 +400,6 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   self->captured = self->dropped = self->errored = self->bytes_copied = 0;
   GST_OBJECT_UNLOCK (self);
 
-  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT ||
-      io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR) {
-    GEnumValue *v = g_enum_get_value (g_type_class_peek
-        (GST_TYPE_TEGRA_CSI_IO_MODE), io_mode);
-
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("io-mode %s is not supported yet (device '%s').", v->value_nick,
-            path), ("use io-mode=auto, mmap or dmabuf"));
-    goto err_free;
-  }
-
   device = gst_tegra_csi_device_new (path);
   ret = gst_tegra_csi_device_open (device);
   if (ret < 0) {
@@ -408,11 +424,32 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
 
   self->memory = (io_mode == GST_TEGRA_CSI_IO_MODE_MMAP || !can_export) ?
       GST_TEGRA_CSI_POOL_MEMORY_MMAP : GST_TEGRA_CSI_POOL_MEMORY_DMABUF;
+  self->import_memory = 0;
+  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT ||
+      io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR) {
+    guint32 memory = io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR ?
+        V4L2_MEMORY_USERPTR : V4L2_MEMORY_DMABUF;
+    guint32 zero = 0;
+
+    ret = gst_tegra_csi_device_request_buffers (device, memory, &zero);
+    if (ret < 0) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Device '%s' cannot capture into %s: %s.", path,
+              memory == V4L2_MEMORY_DMABUF ? "imported dma-bufs" :
+              "user memory", g_strerror (-ret)),
+          ("VIDIOC_REQBUFS with V4L2_MEMORY_%s failed; use io-mode=dmabuf "
+              "or mmap", memory == V4L2_MEMORY_DMABUF ? "DMABUF" : "USERPTR"));
+      goto err_close;
+    }
+    self->import_memory = memory;
+    self->memory = GST_TEGRA_CSI_POOL_MEMORY_MMAP;
+  }
 
   g_free (self->offered);
   self->offered = NULL;
   probed = gst_tegra_csi_caps_probe (device,
-      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF, self->fourccs,
+      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
+      self->import_memory == V4L2_MEMORY_DMABUF, self->fourccs,
       &self->offered);
   if (gst_caps_is_empty (probed)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -440,6 +477,8 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
 
   GST_INFO_OBJECT (self, "started on '%s' (%s), %s memory", path,
       gst_tegra_csi_device_get_card (device),
+      self->import_memory == V4L2_MEMORY_DMABUF ? "imported dma-buf" :
+      self->import_memory == V4L2_MEMORY_USERPTR ? "user" :
       self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" : "mmap");
 
   g_free (path);
@@ -462,14 +501,22 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
   GstTegraCsiBufferPool *pool;
+  GstTegraCsiImportQueue *importq;
   GstTegraCsiDevice *device;
 
   GST_OBJECT_LOCK (self);
   pool = self->pool;
   self->pool = NULL;
+  importq = self->importq;
+  self->importq = NULL;
   device = self->device;
   self->device = NULL;
   GST_OBJECT_UNLOCK (self);
+
+  if (importq) {
+    gst_tegra_csi_import_queue_stop (importq);
+    gst_object_unref (importq);
+  }
 
   if (pool) {
     /* Stops streaming now if every buffer is back, else when the last
@@ -577,6 +624,7 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   const GstTegraCsiFormat *format = NULL;
   struct v4l2_format fmt = { 0 };
   GstTegraCsiBufferPool *old_pool;
+  GstTegraCsiImportQueue *old_importq;
   GstStructure *s;
   gint width = 0, height = 0, fps_n = 0, fps_d = 1;
   guint got_w = 0, got_h = 0;
@@ -603,10 +651,16 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   GST_OBJECT_LOCK (self);
   old_pool = self->pool;
   self->pool = NULL;
+  old_importq = self->importq;
+  self->importq = NULL;
   GST_OBJECT_UNLOCK (self);
   if (old_pool) {
     gst_buffer_pool_set_active (GST_BUFFER_POOL (old_pool), FALSE);
     gst_object_unref (old_pool);
+  }
+  if (old_importq) {
+    gst_tegra_csi_import_queue_stop (old_importq);
+    gst_object_unref (old_importq);
   }
 
   gst_tegra_csi_device_init_format (device, &fmt, width, height,
@@ -671,6 +725,52 @@ err:
 static void post_pool_error (GstTegraCsiSrc * self,
     GstTegraCsiBufferPool * pool);
 
+/* io-mode=dmabuf-import and userptr: capture into the buffers of
+ * downstream's pool (or, for userptr, our own system memory). */
+static gboolean
+decide_import_allocation (GstTegraCsiSrc * self, GstQuery * query,
+    guint count)
+{
+  GstTegraCsiImportQueue *importq;
+  GstBufferPool *source;
+  GError *error = NULL;
+
+  source = gst_tegra_csi_import_queue_configure_source (query,
+      self->import_memory, &self->info, &count, &error);
+  if (source == NULL)
+    goto failed;
+
+  importq = gst_tegra_csi_import_queue_new (self->device, self->import_memory,
+      source, &self->info, self->n_memories, self->memory_sizes, count);
+  if (!gst_tegra_csi_import_queue_start (importq, &error)) {
+    gst_object_unref (importq);
+    gst_buffer_pool_set_active (source, FALSE);
+    gst_object_unref (source);
+    goto failed;
+  }
+
+  /* GstBaseSrc deactivates the source pool at stop, after ours. */
+  if (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_set_nth_allocation_pool (query, 0, source, self->info.size,
+        count, count);
+  else
+    gst_query_add_allocation_pool (query, source, self->info.size, count,
+        count);
+  gst_object_unref (source);
+
+  GST_OBJECT_LOCK (self);
+  gst_object_replace ((GstObject **) & self->importq, GST_OBJECT (importq));
+  GST_OBJECT_UNLOCK (self);
+  gst_object_unref (importq);
+  self->format_changed = FALSE;
+  return TRUE;
+
+failed:
+  post_gerror (self, error);
+  self->negotiation_error_posted = TRUE;
+  return FALSE;
+}
+
 static gboolean
 gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
 {
@@ -682,6 +782,21 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
 
   if (self->format == NULL)
     return FALSE;
+
+  if (!self->format_changed && self->importq) {
+    GstBufferPool *source =
+        gst_tegra_csi_import_queue_get_source (self->importq);
+
+    count = gst_tegra_csi_import_queue_get_count (self->importq);
+    GST_DEBUG_OBJECT (self, "same format: keeping the import queue");
+    if (gst_query_get_n_allocation_pools (query) > 0)
+      gst_query_set_nth_allocation_pool (query, 0, source, self->info.size,
+          count, count);
+    else
+      gst_query_add_allocation_pool (query, source, self->info.size, count,
+          count);
+    return TRUE;
+  }
 
   /* Renegotiation to the same format (a RECONFIGURE from downstream):
    * keep streaming with the same pool, whose buffers may be downstream. */
@@ -710,6 +825,9 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
    * it said it needs. */
   count = want ? want : CLAMP (min + 2, AUTO_CAPTURE_BUFFERS,
       MAX_CAPTURE_BUFFERS);
+
+  if (self->import_memory)
+    return decide_import_allocation (self, query, count);
 
   pool = gst_tegra_csi_buffer_pool_new (self->device, self->memory);
   gst_tegra_csi_buffer_pool_set_layout (pool, &self->info, self->n_memories,
@@ -900,15 +1018,43 @@ account_sequence (GstTegraCsiSrc * self, GstBuffer * buf)
   }
 }
 
+/* A frame from the pool (mmap, dmabuf) or the import queue. Errors of the
+ * import queue are posted here; *posted says so. */
+static GstFlowReturn
+acquire_frame (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
+    GstTegraCsiImportQueue * importq, GstBuffer ** buf, gboolean * posted)
+{
+  GError *error = NULL;
+  GstFlowReturn flow;
+  guint timeout;
+
+  if (pool)
+    return gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (pool), buf, NULL);
+
+  GST_OBJECT_LOCK (self);
+  timeout = self->timeout;
+  GST_OBJECT_UNLOCK (self);
+  flow = gst_tegra_csi_import_queue_capture (importq, timeout, buf, &error);
+  if (flow == GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED)
+    return GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
+  if (flow == GST_FLOW_ERROR) {
+    post_gerror (self, error);
+    *posted = TRUE;
+  }
+  return flow;
+}
+
 static GstFlowReturn
 gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (psrc);
   GstTegraCsiBufferPool *pool = get_pool (self);
+  GstTegraCsiImportQueue *importq = pool ? NULL : get_import_queue (self);
   GstFlowReturn flow = GST_FLOW_ERROR;
+  gboolean posted = FALSE;
   GstBuffer *buf;
 
-  if (pool == NULL) {
+  if (pool == NULL && importq == NULL) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("no buffer pool"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
@@ -916,7 +1062,7 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   for (;;) {
     GstTegraCsiErrorFrames policy;
 
-    flow = gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (pool), &buf, NULL);
+    flow = acquire_frame (self, pool, importq, &buf, &posted);
     if (flow != GST_FLOW_OK)
       break;
 
@@ -954,11 +1100,12 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
         ("Device '%s' stalled: no frame for %u ms.",
             gst_tegra_csi_device_get_path (self->device), timeout), (NULL));
     flow = GST_FLOW_ERROR;
-  } else if (flow == GST_FLOW_ERROR) {
+  } else if (flow == GST_FLOW_ERROR && !posted) {
     post_pool_error (self, pool);
   }
 
-  gst_object_unref (pool);
+  gst_clear_object (&pool);
+  gst_clear_object (&importq);
   return flow;
 }
 
@@ -966,10 +1113,16 @@ static gboolean
 gst_tegra_csi_src_unlock (GstBaseSrc * bsrc)
 {
   GstTegraCsiBufferPool *pool = get_pool (GST_TEGRA_CSI_SRC (bsrc));
+  GstTegraCsiImportQueue *importq =
+      get_import_queue (GST_TEGRA_CSI_SRC (bsrc));
 
   if (pool) {
     gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), TRUE);
     gst_object_unref (pool);
+  }
+  if (importq) {
+    gst_tegra_csi_import_queue_set_flushing (importq, TRUE);
+    gst_object_unref (importq);
   }
   return TRUE;
 }
@@ -978,10 +1131,16 @@ static gboolean
 gst_tegra_csi_src_unlock_stop (GstBaseSrc * bsrc)
 {
   GstTegraCsiBufferPool *pool = get_pool (GST_TEGRA_CSI_SRC (bsrc));
+  GstTegraCsiImportQueue *importq =
+      get_import_queue (GST_TEGRA_CSI_SRC (bsrc));
 
   if (pool) {
     gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), FALSE);
     gst_object_unref (pool);
+  }
+  if (importq) {
+    gst_tegra_csi_import_queue_set_flushing (importq, FALSE);
+    gst_object_unref (importq);
   }
   return TRUE;
 }
@@ -994,12 +1153,17 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
   if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY &&
       GST_CLOCK_TIME_IS_VALID (self->frame_duration)) {
     GstTegraCsiBufferPool *pool = get_pool (self);
+    GstTegraCsiImportQueue *importq = get_import_queue (self);
     guint count = 0;
     GstClockTime min, max;
 
     if (pool) {
       count = gst_tegra_csi_buffer_pool_get_count (pool);
       gst_object_unref (pool);
+    }
+    if (importq) {
+      count = gst_tegra_csi_import_queue_get_count (importq);
+      gst_object_unref (importq);
     }
     if (count == 0) {
       GST_OBJECT_LOCK (self);
@@ -1028,12 +1192,17 @@ static GstStructure *
 build_stats (GstTegraCsiSrc * self)
 {
   GstTegraCsiBufferPool *pool = get_pool (self);
+  GstTegraCsiImportQueue *importq = get_import_queue (self);
   guint queued = 0;
   GstStructure *s;
 
   if (pool) {
     queued = gst_tegra_csi_buffer_pool_get_queued (pool);
     gst_object_unref (pool);
+  }
+  if (importq) {
+    queued = gst_tegra_csi_import_queue_get_queued (importq);
+    gst_object_unref (importq);
   }
 
   GST_OBJECT_LOCK (self);
