@@ -8,6 +8,11 @@
  *
  *  - start() requests the buffers (VIDIOC_REQBUFS, MMAP), builds them,
  *    queues them all and starts streaming;
+ *  - when downstream holds every buffer, so that the driver has none left
+ *    for the next frame, acquire() adds one (VIDIOC_CREATE_BUFS), up to
+ *    the maximum set with the layout; at the maximum it waits for
+ *    downstream, and the driver drops the frames it has no buffer for
+ *    (they show as gaps in the sequence numbers);
  *  - acquire() waits for a completed frame (poll(2) on the device with the
  *    timeout, interruptible by flushing) and dequeues it, filling in the
  *    sequence, the raw timestamp and the error flag;
@@ -44,9 +49,12 @@ struct _GstTegraCsiBufferPool
   guint n_memories;
   gsize memory_sizes[VIDEO_MAX_PLANES];
   guint wanted_count;
+  guint max_count;
 
-  /* Written by start() and stop() only, which GstBufferPool never runs
-   * concurrently with acquire() or release(). */
+  /* Written by start() and stop(), which GstBufferPool never runs
+   * concurrently with acquire() or release(), and by grow() in acquire():
+   * buffers[count] is set before count grows (atomically), so release()
+   * on another thread always finds its buffer. */
   guint count;
   GstBuffer *buffers[VIDEO_MAX_FRAME];
   GstMemory *mmap_memories[VIDEO_MAX_FRAME][VIDEO_MAX_PLANES];
@@ -102,9 +110,9 @@ init_v4l2_buffer (GstTegraCsiBufferPool * self, struct v4l2_buffer *vbuf,
 static gint
 find_index (GstTegraCsiBufferPool * self, GstBuffer * buffer)
 {
-  guint i;
+  guint i, count = g_atomic_int_get ((gint *) & self->count);
 
-  for (i = 0; i < self->count; i++)
+  for (i = 0; i < count; i++)
     if (self->buffers[i] == buffer)
       return i;
 
@@ -403,6 +411,39 @@ gst_tegra_csi_buffer_pool_flush_stop (GstBufferPool * pool)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* Adds one buffer (VIDIOC_CREATE_BUFS) and queues it, while below the
+ * maximum. Runs in acquire() only. Returns TRUE when a buffer was added. */
+static gboolean
+grow (GstTegraCsiBufferPool * self)
+{
+  guint32 index;
+  gint ret;
+
+  if (self->count >= self->max_count || self->count >= VIDEO_MAX_FRAME)
+    return FALSE;
+
+  ret = gst_tegra_csi_device_create_buffers (self->device, V4L2_MEMORY_MMAP,
+      &index);
+  if (ret < 0 || index != self->count) {
+    GST_WARNING_OBJECT (self, "cannot add a buffer (%s); staying at %u",
+        ret < 0 ? g_strerror (-ret) : "unexpected index", self->count);
+    self->max_count = self->count;      /* do not try again */
+    return FALSE;
+  }
+
+  self->buffers[index] = build_buffer (self, index);
+  if (self->buffers[index] == NULL) {
+    self->max_count = self->count;
+    return FALSE;
+  }
+  g_atomic_int_set ((gint *) & self->count, index + 1);
+  GST_INFO_OBJECT (self, "downstream holds every buffer: added buffer %u "
+      "(VIDIOC_CREATE_BUFS), %u of at most %u", index, index + 1,
+      self->max_count);
+
+  return queue_index (self, index) == 0;
+}
+
 /* Waits until the driver has a completed buffer. Returns GST_FLOW_OK when
  * one can be dequeued. */
 static GstFlowReturn
@@ -414,6 +455,11 @@ wait_frame (GstTegraCsiBufferPool * self, GstBufferPoolAcquireParams * params)
   gint ret;
 
   GST_OBJECT_LOCK (self);
+  if (self->n_queued == 0 && !self->flushing && !dontwait) {
+    GST_OBJECT_UNLOCK (self);
+    grow (self);
+    GST_OBJECT_LOCK (self);
+  }
   /* With nothing queued the driver cannot complete anything: wait for
    * downstream to release a buffer instead of polling the device. */
   while (self->n_queued == 0 && !self->flushing) {
@@ -459,6 +505,7 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
   struct v4l2_buffer vbuf;
   GstBuffer *buf;
   GstFlowReturn flow;
+  gboolean starved;
   gint ret;
 
   for (;;) {
@@ -488,7 +535,13 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
   GST_OBJECT_LOCK (self);
   self->queued[vbuf.index] = FALSE;
   self->n_queued--;
+  starved = self->n_queued == 0;
   GST_OBJECT_UNLOCK (self);
+
+  /* The driver has no buffer for the next frame: add one now rather than
+   * let that frame be dropped. */
+  if (starved)
+    grow (self);
 
   buf = self->buffers[vbuf.index];
   GST_BUFFER_OFFSET (buf) = vbuf.sequence;
@@ -650,14 +703,16 @@ gst_tegra_csi_buffer_pool_new (GstTegraCsiDevice * device,
  *   (from gst_tegra_csi_format_fill_video_info())
  * @n_memories: how many memories (V4L2 planes) a buffer has
  * @memory_sizes: (array length=n_memories): the size of each, in bytes
- * @count: how many buffers to ask the driver for
+ * @count: how many buffers to ask the driver for at activation
+ * @max_count: how many it may grow to (VIDIOC_CREATE_BUFS) while
+ *   downstream holds them all; at most %VIDEO_MAX_FRAME, at least @count
  *
  * Sets what the pool allocates when it is activated.
  */
 void
 gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
     const GstVideoInfo * info, guint n_memories, const gsize * memory_sizes,
-    guint count)
+    guint count, guint max_count)
 {
   g_return_if_fail (n_memories > 0 && n_memories <= VIDEO_MAX_PLANES);
   g_return_if_fail (!gst_buffer_pool_is_active (GST_BUFFER_POOL (self)));
@@ -666,6 +721,7 @@ gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
   self->n_memories = n_memories;
   memcpy (self->memory_sizes, memory_sizes, n_memories * sizeof (gsize));
   self->wanted_count = count;
+  self->max_count = CLAMP (max_count, count, VIDEO_MAX_FRAME);
 }
 
 /**
@@ -694,7 +750,19 @@ gst_tegra_csi_buffer_pool_set_timeout (GstTegraCsiBufferPool * self,
 guint
 gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool * self)
 {
-  return self->count;
+  return g_atomic_int_get ((gint *) & self->count);
+}
+
+/**
+ * gst_tegra_csi_buffer_pool_get_max_count:
+ * @self: a pool
+ *
+ * Returns: how many buffers the pool may grow to.
+ */
+guint
+gst_tegra_csi_buffer_pool_get_max_count (GstTegraCsiBufferPool * self)
+{
+  return self->max_count;
 }
 
 /**

@@ -52,12 +52,14 @@ GstTegraCsiBufferPool *gst_tegra_csi_buffer_pool_new (GstTegraCsiDevice * device
 
 void gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
     const GstVideoInfo * info, guint n_memories, const gsize * memory_sizes,
-    guint count);
+    guint count, guint max_count);
 
 void gst_tegra_csi_buffer_pool_set_timeout (GstTegraCsiBufferPool * self,
     guint timeout_ms);
 
 guint gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool * self);
+
+guint gst_tegra_csi_buffer_pool_get_max_count (GstTegraCsiBufferPool * self);
 
 guint gst_tegra_csi_buffer_pool_get_queued (GstTegraCsiBufferPool * self);
 

@@ -10,16 +10,25 @@
  * Captures video from a V4L2 video capture device: the tegra-csi-sg driver,
  * and any other capture node, single- or multi-planar (vivid, a USB
  * camera). Frames are handed downstream without a copy, as dma-bufs
- * exported from the driver's buffers (io-mode=auto or dmabuf) or as
- * mappings of them (io-mode=mmap). Every buffer carries a #GstVideoMeta
+ * exported from the driver's buffers (io-mode=auto or dmabuf), as
+ * mappings of them (io-mode=mmap), or written straight into the buffers
+ * of downstream's pool: its dma-bufs (io-mode=dmabuf-import) or its
+ * memory (io-mode=userptr; an application can supply that pool by
+ * answering the ALLOCATION query). Every buffer carries a #GstVideoMeta
  * with the driver's strides and offsets, its V4L2 sequence number as
  * offset, and the driver's CLOCK_MONOTONIC capture time as a
  * #GstReferenceTimestampMeta with reference caps
  * `timestamp/x-clock-monotonic`. The PTS is that capture time expressed
  * in pipeline running time.
  *
- * Frames the driver skipped (gaps in the sequence) are counted in #stats
- * and posted as QoS messages; frames the driver flags as erroneous are
+ * Buffer starvation: when downstream holds every buffer, the element adds
+ * one (VIDIOC_CREATE_BUFS) up to #capture-buffers; beyond that the driver
+ * drops the frames it has no buffer for. Frames the driver skipped (gaps
+ * in the sequence) are counted in #stats and posted as QoS messages; with
+ * #copy-on-starvation the element instead pushes a system-memory copy of a
+ * frame that would leave the driver without a buffer, counted in #stats as
+ * bytes-copied. Nothing is ever copied otherwise.
+ * Frames frames the driver flags as erroneous are
  * dropped or pushed marked %GST_BUFFER_FLAG_CORRUPTED (#error-frames).
  * When no frame arrives for #timeout milliseconds the element posts an
  * error instead of waiting forever.
@@ -61,6 +70,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_src_debug);
 #define DEFAULT_DEVICE "/dev/video0"
 #define DEFAULT_IO_MODE GST_TEGRA_CSI_IO_MODE_AUTO
 #define DEFAULT_CAPTURE_BUFFERS 0
+#define DEFAULT_COPY_ON_STARVATION FALSE
 #define MIN_CAPTURE_BUFFERS 2
 #define MAX_CAPTURE_BUFFERS 32
 #define AUTO_CAPTURE_BUFFERS 4
@@ -80,6 +90,7 @@ enum
   PROP_TIMEOUT,
   PROP_ERROR_FRAMES,
   PROP_STATS,
+  PROP_COPY_ON_STARVATION,
 };
 
 struct _GstTegraCsiSrc
@@ -93,6 +104,7 @@ struct _GstTegraCsiSrc
   GstStructure *extra_controls;
   guint timeout;
   GstTegraCsiErrorFrames error_frames;
+  gboolean copy_on_starvation;
 
   /* The open device and the active pool. Written in start(), stop() and
    * the negotiation vfuncs; the pointers are also read under the object
@@ -149,10 +161,11 @@ gst_tegra_csi_io_mode_get_type (void)
     {GST_TEGRA_CSI_IO_MODE_DMABUF,
         "Export the driver's buffers as dma-bufs", "dmabuf"},
     {GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT,
-        "Capture into downstream dma-bufs (not supported yet)",
+        "Capture into the dma-bufs of downstream's pool",
         "dmabuf-import"},
     {GST_TEGRA_CSI_IO_MODE_USERPTR,
-        "Capture into downstream memory (not supported yet)", "userptr"},
+        "Capture into the memory of downstream's (or the application's) pool",
+        "userptr"},
     {0, NULL, NULL},
   };
 
@@ -778,7 +791,7 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
   GstTegraCsiBufferPool *pool;
   GstStructure *config;
   GstCaps *caps;
-  guint count, min = 0, max = 0, size = 0, want;
+  guint count, max_count, min = 0, max = 0, size = 0, want;
 
   if (self->format == NULL)
     return FALSE;
@@ -821,17 +834,20 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
   want = self->capture_buffers;
   GST_OBJECT_UNLOCK (self);
 
-  /* Automatic: enough for the driver to fill while downstream holds what
-   * it said it needs. */
-  count = want ? want : CLAMP (min + 2, AUTO_CAPTURE_BUFFERS,
-      MAX_CAPTURE_BUFFERS);
+  /* Start with enough for the driver to fill while downstream holds what
+   * it said it needs; grow up to capture-buffers (automatic: twice that)
+   * when downstream holds them all. */
+  count = CLAMP (min + 2, AUTO_CAPTURE_BUFFERS, MAX_CAPTURE_BUFFERS);
+  max_count = want ? want : MIN (2 * count, MAX_CAPTURE_BUFFERS);
+  count = MIN (count, max_count);
 
+  /* Another pool's buffers: as many as capture-buffers, no growth. */
   if (self->import_memory)
-    return decide_import_allocation (self, query, count);
+    return decide_import_allocation (self, query, want ? want : count);
 
   pool = gst_tegra_csi_buffer_pool_new (self->device, self->memory);
   gst_tegra_csi_buffer_pool_set_layout (pool, &self->info, self->n_memories,
-      self->memory_sizes, count);
+      self->memory_sizes, count, max_count);
   GST_OBJECT_LOCK (self);
   gst_tegra_csi_buffer_pool_set_timeout (pool, self->timeout);
   GST_OBJECT_UNLOCK (self);
@@ -1044,6 +1060,41 @@ acquire_frame (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
   return flow;
 }
 
+/* With copy-on-starvation: when @buf is the driver's last buffer (nothing
+ * else queued, no more can be added), push a system-memory copy and give
+ * the driver its buffer back at once. Counts the bytes. */
+static GstBuffer *
+copy_if_starved (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
+    GstTegraCsiImportQueue * importq, GstBuffer * buf)
+{
+  GstBuffer *copy;
+  gboolean enabled;
+  guint queued;
+  gsize size;
+
+  GST_OBJECT_LOCK (self);
+  enabled = self->copy_on_starvation;
+  GST_OBJECT_UNLOCK (self);
+  if (!enabled)
+    return buf;
+
+  queued = pool ? gst_tegra_csi_buffer_pool_get_queued (pool) :
+      gst_tegra_csi_import_queue_get_queued (importq);
+  if (queued > 0)
+    return buf;
+
+  copy = gst_buffer_copy_deep (buf);
+  size = gst_buffer_get_size (copy);
+  gst_buffer_unref (buf);
+
+  GST_OBJECT_LOCK (self);
+  self->bytes_copied += size;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "starved: pushing a %" G_GSIZE_FORMAT "-byte copy "
+      "of frame %" G_GUINT64_FORMAT, size, GST_BUFFER_OFFSET (copy));
+  return copy;
+}
+
 static GstFlowReturn
 gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
@@ -1070,7 +1121,7 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     account_sequence (self, buf);
 
     if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED)) {
-      *outbuf = buf;
+      *outbuf = copy_if_starved (self, pool, importq, buf);
       break;
     }
 
@@ -1082,7 +1133,7 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     if (policy == GST_TEGRA_CSI_ERROR_FRAMES_MARK) {
       GST_DEBUG_OBJECT (self, "pushing errored frame %" G_GUINT64_FORMAT
           " marked corrupted", GST_BUFFER_OFFSET (buf));
-      *outbuf = buf;
+      *outbuf = copy_if_starved (self, pool, importq, buf);
       break;
     }
     GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
@@ -1158,7 +1209,7 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
     GstClockTime min, max;
 
     if (pool) {
-      count = gst_tegra_csi_buffer_pool_get_count (pool);
+      count = gst_tegra_csi_buffer_pool_get_max_count (pool);
       gst_object_unref (pool);
     }
     if (importq) {
@@ -1173,7 +1224,8 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
     }
 
     /* A frame is complete one interval after it started; the driver
-     * holds at most count of them before we take one. */
+     * holds at most count of them (the most it can grow to) before we
+     * take one. */
     min = self->frame_duration;
     max = self->frame_duration * count;
     gst_query_set_latency (query, TRUE, min, max);
@@ -1193,15 +1245,17 @@ build_stats (GstTegraCsiSrc * self)
 {
   GstTegraCsiBufferPool *pool = get_pool (self);
   GstTegraCsiImportQueue *importq = get_import_queue (self);
-  guint queued = 0;
+  guint queued = 0, buffers = 0;
   GstStructure *s;
 
   if (pool) {
     queued = gst_tegra_csi_buffer_pool_get_queued (pool);
+    buffers = gst_tegra_csi_buffer_pool_get_count (pool);
     gst_object_unref (pool);
   }
   if (importq) {
     queued = gst_tegra_csi_import_queue_get_queued (importq);
+    buffers = gst_tegra_csi_import_queue_get_count (importq);
     gst_object_unref (importq);
   }
 
@@ -1211,7 +1265,7 @@ build_stats (GstTegraCsiSrc * self)
       "dropped", G_TYPE_UINT64, self->dropped,
       "errored", G_TYPE_UINT64, self->errored,
       "bytes-copied", G_TYPE_UINT64, self->bytes_copied,
-      "queued", G_TYPE_UINT, queued, NULL);
+      "queued", G_TYPE_UINT, queued, "buffers", G_TYPE_UINT, buffers, NULL);
   GST_OBJECT_UNLOCK (self);
 
   return s;
@@ -1284,6 +1338,11 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       self->error_frames = g_value_get_enum (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_COPY_ON_STARVATION:
+      GST_OBJECT_LOCK (self);
+      self->copy_on_starvation = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1348,6 +1407,11 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
     case PROP_STATS:
       g_value_take_boxed (value, build_stats (self));
       break;
+    case PROP_COPY_ON_STARVATION:
+      GST_OBJECT_LOCK (self);
+      g_value_set_boolean (value, self->copy_on_starvation);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1408,16 +1472,26 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
           "How frames reach the pipeline: auto exports dma-bufs when the "
           "device supports VIDIOC_EXPBUF and maps the buffers otherwise; "
           "mmap maps them; dmabuf exports them and fails if the device "
-          "cannot. dmabuf-import and userptr are not supported yet and "
-          "fail at start. Default: auto.", GST_TYPE_TEGRA_CSI_IO_MODE,
+          "cannot; dmabuf-import captures into the dma-bufs of downstream's "
+          "buffer pool (v4l2 elements with io-mode=dmabuf, kmssink, an "
+          "application's pool) and fails without one; userptr captures "
+          "into the memory of downstream's pool, or of a page-aligned "
+          "system-memory pool of the element's when downstream offers none, "
+          "and fails with a specific message on memory the device cannot "
+          "use (misaligned, too small, device-mapped VM_PFNMAP memory such "
+          "as DRM dumb buffers). Default: auto.", GST_TYPE_TEGRA_CSI_IO_MODE,
           DEFAULT_IO_MODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
   g_object_class_install_property (gobject_class, PROP_CAPTURE_BUFFERS,
       g_param_spec_uint ("capture-buffers", "Capture Buffers",
-          "Number of buffers to ask the driver for: 0 chooses automatically "
-          "(4, or 2 more than downstream needs, at most 32), else from 2 to "
-          "32. Default: 0.", 0, MAX_CAPTURE_BUFFERS, DEFAULT_CAPTURE_BUFFERS,
+          "Most buffers the driver may hold. The element starts with 4, or 2 "
+          "more than downstream needs, but not above this, and adds one "
+          "(VIDIOC_CREATE_BUFS) whenever downstream holds them all, up to "
+          "this; beyond it the driver drops frames (see copy-on-starvation). "
+          "In io-mode=dmabuf-import and userptr it is the number of "
+          "buffers asked of the other pool. 0 = automatic: at most twice "
+          "the starting number. From 0 to 32. Default: 0.", 0, MAX_CAPTURE_BUFFERS, DEFAULT_CAPTURE_BUFFERS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -1454,10 +1528,24 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
           "Counters since the element started: captured (frames dequeued "
           "from the driver), dropped (frames missing from the driver's "
           "sequence numbers), errored (frames flagged V4L2_BUF_FLAG_ERROR), "
-          "bytes-copied (bytes copied by the element, 0 in every io-mode "
-          "so far), all guint64, and queued (guint, buffers queued to the "
-          "driver now).", GST_TYPE_STRUCTURE,
+          "bytes-copied (bytes the element copied: 0 unless "
+          "copy-on-starvation is on), all guint64, queued (guint, buffers "
+          "queued to the driver now) and buffers (guint, buffers the driver "
+          "has now, grown by VIDIOC_CREATE_BUFS).", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_property (gobject_class, PROP_COPY_ON_STARVATION,
+      g_param_spec_boolean ("copy-on-starvation", "Copy On Starvation",
+          "When downstream holds every buffer but the one just captured "
+          "and no more can be added (capture-buffers reached), push a "
+          "system-memory copy of that frame and give its buffer back to "
+          "the driver at once, so that the driver is not left without one. "
+          "Every "
+          "byte copied is counted in stats bytes-copied. Off: nothing is "
+          "ever copied; the driver drops frames while it has no buffer, "
+          "counted in stats dropped and posted as QoS. Default: off.",
+          DEFAULT_COPY_ON_STARVATION, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_set_static_metadata (element_class,
       "Tegra CSI video source", "Source/Video",
@@ -1495,6 +1583,7 @@ gst_tegra_csi_src_init (GstTegraCsiSrc * self)
   self->capture_buffers = DEFAULT_CAPTURE_BUFFERS;
   self->timeout = DEFAULT_TIMEOUT;
   self->error_frames = DEFAULT_ERROR_FRAMES;
+  self->copy_on_starvation = DEFAULT_COPY_ON_STARVATION;
   self->frame_duration = GST_CLOCK_TIME_NONE;
   self->fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->monotonic_caps = gst_caps_new_empty_simple

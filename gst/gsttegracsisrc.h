@@ -16,10 +16,11 @@ G_BEGIN_DECLS
  *   VIDIOC_EXPBUF, else mmap.
  * @GST_TEGRA_CSI_IO_MODE_MMAP: mmap(2) the driver's buffers.
  * @GST_TEGRA_CSI_IO_MODE_DMABUF: export the driver's buffers as dma-bufs.
- * @GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT: capture into downstream's dma-bufs
- *   (not supported yet).
- * @GST_TEGRA_CSI_IO_MODE_USERPTR: capture into downstream's memory (not
- *   supported yet).
+ * @GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT: capture into the dma-bufs of
+ *   downstream's buffer pool (V4L2_MEMORY_DMABUF).
+ * @GST_TEGRA_CSI_IO_MODE_USERPTR: capture into the memory of downstream's
+ *   (or the application's) pool, or of the element's own page-aligned
+ *   system-memory pool (V4L2_MEMORY_USERPTR).
  *
  * How buffers move between the driver and the pipeline.
  */

@@ -274,7 +274,7 @@ GST_START_TEST (test_property_docs)
 {
   static const gchar *expected[] = { "device", "device-name", "device-fd",
     "io-mode", "capture-buffers", "extra-controls", "timeout", "error-frames",
-    "stats", NULL
+    "stats", "copy-on-starvation", NULL
   };
   GstElement *src = gst_element_factory_make ("tegracsisrc", NULL);
   GParamSpec **specs;
@@ -316,7 +316,7 @@ GST_START_TEST (test_gst_inspect)
 {
   static const gchar *props[] = { "device ", "device-name ", "device-fd ",
     "io-mode ", "capture-buffers ", "extra-controls ", "timeout ",
-    "error-frames ", "stats ", "Source/Video",
+    "error-frames ", "stats ", "copy-on-starvation ", "Source/Video",
   };
   gchar *argv[] = { (gchar *) "gst-inspect-1.0", (gchar *) "tegracsisrc",
     NULL
@@ -394,24 +394,6 @@ GST_START_TEST (test_error_not_capture_device)
 
 GST_END_TEST;
 
-GST_START_TEST (test_error_io_mode_not_supported)
-{
-  GQuark domain;
-  gchar *m = first_error ("device=/dev/video0 io-mode=dmabuf-import", &domain);
-
-  fail_unless_equals_string (m,
-      "io-mode dmabuf-import is not supported yet (device '/dev/video0').");
-  fail_unless (domain == GST_RESOURCE_ERROR);
-  g_free (m);
-
-  m = first_error ("device=/dev/video0 io-mode=userptr", &domain);
-  fail_unless_equals_string (m,
-      "io-mode userptr is not supported yet (device '/dev/video0').");
-  g_free (m);
-}
-
-GST_END_TEST;
-
 static Suite *
 tegracsisrc_host_suite (void)
 {
@@ -431,7 +413,6 @@ tegracsisrc_host_suite (void)
   tcase_add_test (tc, test_gst_inspect);
   tcase_add_test (tc, test_error_no_such_device);
   tcase_add_test (tc, test_error_not_capture_device);
-  tcase_add_test (tc, test_error_io_mode_not_supported);
 
   return s;
 }
