@@ -64,7 +64,7 @@ static void tcs_virt_frame(struct tcs_virt_chan *vc)
 
 	atomic64_inc(&chan->stats.frames_produced);
 
-	/* An injected drop loses a frame the engine saw: a sequence gap. */
+	/* An injected drop loses a frame: a sequence gap. */
 	if (atomic_dec_if_positive(&vc->drop_pending) >= 0) {
 		vc->sequence++;
 		atomic64_inc(&chan->stats.frames_injected_drop);
@@ -72,16 +72,17 @@ static void tcs_virt_frame(struct tcs_virt_chan *vc)
 	}
 
 	/*
-	 * With no buffer programmed the engine never sees the frame, and, as
-	 * in mainline tegra-video, only frames the engine captures are
-	 * numbered: no sequence gap, but the loss is counted.
+	 * Every frame the sensor produces takes a sequence number, also one
+	 * lost because no buffer was programmed (starvation), as uvcvideo
+	 * and vivid number frames: the application sees every drop as a
+	 * sequence gap. The loss is also counted in frames_dropped.
 	 */
+	seq = vc->sequence++;
 	buf = tcs_virt_engine_head(vc);
 	if (!buf) {
 		atomic64_inc(&chan->stats.frames_dropped);
 		return;
 	}
-	seq = vc->sequence++;
 
 	tcs_virt_render(vc, seq);
 	if (tcs_virt_engine_write(vc, buf, vc->frame, chan->fmt.sizeimage))

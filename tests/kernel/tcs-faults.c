@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tcs-faults: one test per fault injection control of tegra-csi-sg.
+ * tcs-faults: one test per fault injection control of tegra-csi-sg, and
+ * one for frames lost because the application queued no buffer.
  *
- * Usage: tcs-faults drop|error|stall|disconnect
+ * Usage: tcs-faults drop|error|stall|disconnect|starve
  *
  * drop:       "Drop Next Frames" = 5 leaves a gap of exactly 5 in the
  *             sequence numbers, counted in frames_injected_drop.
@@ -12,6 +13,13 @@
  *             number, no frames_produced) until it is cleared.
  * disconnect: "Disconnect" makes poll() report POLLERR and QBUF/DQBUF fail
  *             with EIO; after STREAMOFF streaming starts again.
+ * starve:     no buffer requeued for several frame periods: the frames lost
+ *             take sequence numbers, so the next buffer's sequence jumps by
+ *             exactly as much as frames_dropped grew.
+ *
+ * The guest may be too slow to requeue in time (TCG): every frame lost so
+ * takes a sequence number and is counted in frames_dropped, so the tests
+ * allow sequence gaps as large as frames_dropped's growth and no larger.
  * Exit status: 0 pass, 1 failure, 77 no device.
  */
 #include <errno.h>
@@ -99,9 +107,16 @@ static int next(struct v4l2_buffer *b, int timeout_ms)
 	return tcs_ioctl(fd, VIDIOC_QBUF, &q);
 }
 
+/* Frames lost for lack of a queued buffer since @since (debugfs). */
+static long long starved(long long since)
+{
+	return tcs_stat(0, "frames_dropped") - since;
+}
+
 static void test_drop(void)
 {
 	long long before = tcs_stat(0, "frames_injected_drop");
+	long long dropped = tcs_stat(0, "frames_dropped");
 	struct v4l2_buffer b;
 	uint32_t last, gaps = 0;
 	int32_t pending = -1;
@@ -118,8 +133,9 @@ static void test_drop(void)
 		gaps += b.sequence - last - 1;
 		last = b.sequence;
 	}
-	if (gaps != 5)
-		tcs_fail("sequence gaps add up to %u, expected 5", gaps);
+	if (gaps < 5 || gaps - 5 > starved(dropped))
+		tcs_fail("sequence gaps add up to %u, expected 5 (+%lld lost for lack of a buffer)",
+			 gaps, starved(dropped));
 	if (tcs_get_ctrl(fd, TEGRA_CSI_SG_CID_DROP_FRAMES, &pending) ||
 	    pending)
 		tcs_fail("drop_next_frames reads %d, expected 0", pending);
@@ -132,9 +148,10 @@ static void test_drop(void)
 
 static void test_error(void)
 {
+	long long dropped = tcs_stat(0, "frames_dropped");
 	struct v4l2_buffer b;
 	unsigned int i, errors = 0, after = 0;
-	uint32_t last;
+	uint32_t last, gaps = 0;
 	int32_t pending = -1;
 
 	if (next(&b, 5000))
@@ -145,8 +162,9 @@ static void test_error(void)
 	for (i = 0; i < 10; i++) {
 		if (next(&b, 5000))
 			return tcs_fail("no buffer after the errors");
-		if (b.sequence != last + 1)
+		if (b.sequence <= last)
 			tcs_fail("sequence %u after %u", b.sequence, last);
+		gaps += b.sequence - last - 1;
 		last = b.sequence;
 		if (b.flags & V4L2_BUF_FLAG_ERROR) {
 			if (after)
@@ -158,6 +176,10 @@ static void test_error(void)
 	}
 	if (errors != 3)
 		tcs_fail("%u buffers with ERROR, expected 3", errors);
+	/* An errored buffer still carries its frame's sequence number. */
+	if (gaps > starved(dropped))
+		tcs_fail("sequence gaps add up to %u, only %lld frames lost for lack of a buffer",
+			 gaps, starved(dropped));
 	if (tcs_get_ctrl(fd, TEGRA_CSI_SG_CID_ERROR_FRAMES, &pending) ||
 	    pending)
 		tcs_fail("error_next_buffers reads %d, expected 0", pending);
@@ -168,6 +190,7 @@ static void test_error(void)
 
 static void test_stall(void)
 {
+	long long dropped = tcs_stat(0, "frames_dropped");
 	struct v4l2_buffer b;
 	long long produced;
 	uint32_t last;
@@ -193,9 +216,9 @@ static void test_stall(void)
 		return tcs_fail("cannot clear stall_sensor");
 	if (next(&b, 5000))
 		return tcs_fail("no frame after the stall was cleared");
-	if (b.sequence != last + 1)
-		tcs_fail("sequence %u after the stall, expected %u",
-			 b.sequence, last + 1);
+	if (b.sequence <= last || b.sequence - last - 1 > starved(dropped))
+		tcs_fail("sequence %u after the stall, expected %u (+%lld lost for lack of a buffer)",
+			 b.sequence, last + 1, starved(dropped));
 	if (!tcs_failures())
 		tcs_ok("stall: nothing for 1.5 s, then sequence %u resumed",
 		       b.sequence);
@@ -236,6 +259,122 @@ static void test_disconnect(void)
 		tcs_ok("disconnect: EPOLLERR and EIO, streaming restarts");
 }
 
+/* Is any buffer but @except still queued to the driver (not yet done)? */
+static bool any_queued(unsigned int except)
+{
+	unsigned int i;
+
+	for (i = 0; i < NBUF; i++) {
+		struct v4l2_buffer b = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP, .index = i,
+		};
+
+		if (i != except && !tcs_ioctl(fd, VIDIOC_QUERYBUF, &b) &&
+		    (b.flags & V4L2_BUF_FLAG_QUEUED))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One starvation round; 1 measured, 0 inconclusive (the guest was too slow
+ * to tell), -1 failed.
+ *
+ * All NBUF buffers are queued at STREAMON, so frames 0..NBUF-1 always find
+ * one: no frame can be lost before the NBUF-th completes. The test then
+ * holds every buffer for a few frame periods, requeues them all and
+ * dequeues one: its sequence number minus NBUF is the number of frames
+ * lost, which must equal the growth of frames_dropped since before
+ * STREAMON. The counter is read while another requeued buffer is still
+ * queued: until that one completes the engine always has a buffer, so no
+ * frame can have been lost after the one dequeued.
+ */
+static int starve_once(unsigned int hold_us)
+{
+	struct v4l2_buffer b, held[NBUF];
+	long long before, lost;
+	unsigned int i;
+	int ret;
+
+	stop();
+	before = tcs_stat(0, "frames_dropped");
+	ret = start();
+	if (ret) {
+		tcs_fail("start: %s", strerror(-ret));
+		return -1;
+	}
+	usleep(hold_us);
+	for (i = 0; i < NBUF; i++) {
+		memset(&held[i], 0, sizeof(held[i]));
+		held[i].type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		held[i].memory = V4L2_MEMORY_MMAP;
+		ret = tcs_dqbuf(fd, &held[i], 5000);
+		if (ret) {
+			tcs_fail("frame %u: %s", i, strerror(-ret));
+			return -1;
+		}
+		if (held[i].sequence != i) {
+			tcs_fail("frame %u of the first %u has sequence %u",
+				 i, NBUF, held[i].sequence);
+			return -1;
+		}
+		if (tcs_check_counter(maps[held[i].index], &fmt,
+				      held[i].sequence, "frame"))
+			return -1;
+	}
+	for (i = 0; i < NBUF; i++) {
+		b = held[i];
+		ret = tcs_ioctl(fd, VIDIOC_QBUF, &b);
+		if (ret) {
+			tcs_fail("requeue: %s", strerror(-ret));
+			return -1;
+		}
+	}
+	memset(&b, 0, sizeof(b));
+	b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	b.memory = V4L2_MEMORY_MMAP;
+	ret = tcs_dqbuf(fd, &b, 5000);
+	if (ret) {
+		tcs_fail("no frame after requeueing: %s", strerror(-ret));
+		return -1;
+	}
+	lost = tcs_stat(0, "frames_dropped") - before;
+	if (!any_queued(b.index) || !lost) {
+		tcs_info("inconclusive: %lld frame(s) lost, %s", lost,
+			 lost ? "the test was too slow to read the counter"
+			      : "the sensor skipped the periods");
+		return 0;
+	}
+	if (b.flags & V4L2_BUF_FLAG_ERROR ||
+	    tcs_check_counter(maps[b.index], &fmt, b.sequence, "frame"))
+		tcs_fail("frame %u after starvation is wrong", b.sequence);
+	if (b.sequence - NBUF != lost) {
+		tcs_fail("sequence %u after %u: a gap of %u, but frames_dropped grew by %lld",
+			 b.sequence, NBUF - 1, b.sequence - NBUF, lost);
+		return -1;
+	}
+	tcs_ok("starve: %lld frame(s) lost without a buffer, sequence %u after %u",
+	       lost, b.sequence, NBUF - 1);
+	return 1;
+}
+
+static void test_starve(void)
+{
+	struct v4l2_streamparm parm = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	const struct v4l2_fract *tpf = &parm.parm.capture.timeperframe;
+	unsigned int period_us, attempt;
+
+	if (tcs_ioctl(fd, VIDIOC_G_PARM, &parm) || !tpf->denominator)
+		return tcs_fail("VIDIOC_G_PARM");
+	period_us = 1000000ull * tpf->numerator / tpf->denominator;
+	/* The NBUF frames that find a buffer, then a few more periods. */
+	for (attempt = 1; attempt <= 3; attempt++)
+		if (starve_once((NBUF + 4 * attempt) * period_us))
+			return;
+	tcs_fail("starve: inconclusive three times");
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -266,8 +405,10 @@ int main(int argc, char **argv)
 		test_stall();
 	} else if (!strcmp(what, "disconnect")) {
 		test_disconnect();
+	} else if (!strcmp(what, "starve")) {
+		test_starve();
 	} else {
-		fprintf(stderr, "usage: %s drop|error|stall|disconnect\n",
+		fprintf(stderr, "usage: %s drop|error|stall|disconnect|starve\n",
 			argv[0]);
 		return 2;
 	}

@@ -77,11 +77,19 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
 }
 
 /*
+ * Sequence numbers (struct v4l2_buffer.sequence) count, from 0 at every
+ * STREAMON, the frames the sensor produced: a frame lost for lack of a
+ * queued buffer, or dropped by TEGRA_CSI_SG_CID_DROP_FRAMES, takes its
+ * number too, so every drop shows as a gap. A stalled sensor produces no
+ * frames and takes no numbers.
+ *
  * debugfs (root only): /sys/kernel/debug/tegra-csi-sg/<channel>/stats, one
  * "name value" pair per line, counters since module load (64-bit decimal):
  *   frames_produced      frames the sensor produced (including dropped)
- *   frames_dropped       frames lost for lack of a queued buffer
+ *   frames_dropped       frames lost for lack of a queued buffer (each
+ *                        leaves a sequence gap of one)
  *   frames_injected_drop frames dropped by TEGRA_CSI_SG_CID_DROP_FRAMES
+ *                        (each leaves a sequence gap of one)
  *   descriptors_written  (address, length) descriptors handed to the engine
  *   iommu_map            iommu_map calls on the driver's domain
  *   iommu_unmap          iommu_unmap calls on the driver's domain
