@@ -34,7 +34,9 @@ enum tcs_dma_mode {
  * @mode: how planes are described to the engine, see &enum tcs_dma_mode.
  * @addr_bits: width of the addresses the engine emits.
  * @start_align: alignment in bytes the engine needs for the first byte of a
- *	plane (a power of two). USERPTR planes that start elsewhere are refused.
+ *	plane (a power of two, at most 4096; 0 or 1: none). USERPTR planes
+ *	that start elsewhere are refused. Userspace reads it from the
+ *	read-only control TEGRA_CSI_SG_CID_DMA_ALIGN.
  * @max_seg_size: longest single descriptor, in bytes (a multiple of
  *	PAGE_SIZE); longer segments are split.
  * @max_descs: capacity of the engine's descriptor list per plane

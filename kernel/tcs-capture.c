@@ -8,7 +8,9 @@
  * tcs_capture_frame_done().
  */
 
+#include <linux/log2.h>
 #include <linux/slab.h>
+#include <linux/tegra-csi-sg.h>
 #include <media/v4l2-event.h>
 #include <media/v4l2-ioctl.h>
 
@@ -362,6 +364,44 @@ static const struct v4l2_file_operations tcs_fops = {
 	.poll = vb2_fop_poll,
 	.mmap = vb2_fop_mmap,
 };
+
+/*
+ * The largest start alignment the DMA alignment control can report; a
+ * backend needing more is a bug.
+ */
+#define TCS_DMA_ALIGN_MAX	4096
+
+/**
+ * tcs_capture_ctrls_init() - add the controls every backend has
+ * @chan: the channel; &tcs_channel.ctrl_handler is initialised and the
+ *	backend's probe has filled &tcs_device.dma.
+ *
+ * TEGRA_CSI_SG_CID_DMA_ALIGN: the start alignment of
+ * &tcs_dma_constraints, read-only, so that applications can check their
+ * USERPTR buffers before QBUF refuses them with EINVAL (tcs-dma.c).
+ *
+ * Return: 0 or the handler's error.
+ */
+int tcs_capture_ctrls_init(struct tcs_channel *chan)
+{
+	struct v4l2_ctrl_handler *hdl = &chan->ctrl_handler;
+	unsigned int align = max(chan->tcs->dma.start_align, 1U);
+	struct v4l2_ctrl_config cfg = {
+		.id = TEGRA_CSI_SG_CID_DMA_ALIGN,
+		.name = "DMA Start Alignment",
+		.type = V4L2_CTRL_TYPE_INTEGER,
+		.min = 1,
+		.max = TCS_DMA_ALIGN_MAX,
+		.step = 1,
+		.def = align,
+		.flags = V4L2_CTRL_FLAG_READ_ONLY,
+	};
+
+	if (WARN_ON(align > TCS_DMA_ALIGN_MAX || !is_power_of_2(align)))
+		return -EINVAL;
+	v4l2_ctrl_new_custom(hdl, &cfg, NULL);
+	return hdl->error;
+}
 
 /**
  * tcs_capture_register() - set up and register a channel's video node

@@ -61,6 +61,9 @@ static int tcs_channel_create(struct tcs_device *tcs, unsigned int id)
 	/* From here on the release frees the channel. */
 	tcs->chans[id] = chan;
 
+	ret = tcs_capture_ctrls_init(chan);
+	if (ret)
+		return ret;
 	ret = tcs->backend->ops->channel_init(chan);
 	if (ret)
 		return ret;

@@ -151,7 +151,8 @@ static inline struct tcs_buffer *to_tcs_buffer(struct vb2_buffer *vb)
  * @active: buffers given to the engine.
  * @in_hw: number of buffers on @active.
  * @streaming: the engine may be given buffers.
- * @ctrl_handler: controls of the node (the sensor's and fault injection).
+ * @ctrl_handler: controls of the node (the DMA start alignment, the
+ *	sensor's and fault injection).
  * @iova_cache: IOMMU mode: cached per-dma-buf IOVA mappings (under @vlock).
  * @iova_cache_len: entries on @iova_cache.
  * @dma_users: buffers that currently hold a DMA description (under @vlock).
@@ -225,6 +226,7 @@ int tcs_format_enum_intervals(struct v4l2_frmivalenum *fival);
 void tcs_format_snap_interval(struct v4l2_fract *tpf);
 
 /* tcs-capture.c */
+int tcs_capture_ctrls_init(struct tcs_channel *chan);
 int tcs_capture_register(struct tcs_channel *chan);
 void tcs_capture_unregister(struct tcs_channel *chan);
 

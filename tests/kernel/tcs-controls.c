@@ -6,7 +6,11 @@
  *   then the other v4l2-tpg patterns;
  * - V4L2_CID_EXPOSURE and V4L2_CID_ANALOGUE_GAIN change the brightness of the
  *   tpg patterns: the mean luma of a colorbar UYVY frame grows with each;
- * - the counter pattern does not change with them.
+ * - the counter pattern does not change with them;
+ * - TEGRA_CSI_SG_CID_DMA_ALIGN ("DMA Start Alignment") is a read-only
+ *   integer that reads 8 (the virtual backend) and cannot be set; a USERPTR
+ *   buffer starting half that far from an aligned address is refused by
+ *   QBUF with EINVAL, one starting at the alignment is accepted.
  * Exit status: 0 pass, 1 failure, 77 no device.
  */
 #include <errno.h>
@@ -131,6 +135,87 @@ static void check_menu(void)
 		       q.maximum + 1);
 }
 
+/* QBUF of a USERPTR buffer @offset bytes into page-aligned memory. */
+static int qbuf_userptr_at(size_t offset)
+{
+	struct v4l2_requestbuffers req = {
+		.count = 1, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_USERPTR,
+	};
+	struct v4l2_buffer b = {
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_USERPTR,
+	};
+	void *mem;
+	int ret;
+
+	if (posix_memalign(&mem, 4096, fmt.sizeimage + 4096))
+		return -ENOMEM;
+	ret = tcs_ioctl(fd, VIDIOC_REQBUFS, &req);
+	if (!ret) {
+		b.m.userptr = (unsigned long)mem + offset;
+		b.length = fmt.sizeimage;
+		ret = tcs_ioctl(fd, VIDIOC_QBUF, &b);
+	}
+	req.count = 0;
+	tcs_ioctl(fd, VIDIOC_REQBUFS, &req);
+	free(mem);
+	return ret;
+}
+
+static void check_dma_align(void)
+{
+	struct v4l2_queryctrl q = { .id = TEGRA_CSI_SG_CID_DMA_ALIGN };
+	struct v4l2_ext_control c = { .id = TEGRA_CSI_SG_CID_DMA_ALIGN };
+	struct v4l2_ext_controls cs = {
+		.which = V4L2_CTRL_WHICH_CUR_VAL, .count = 1, .controls = &c,
+	};
+	int failures = tcs_failures();
+	int32_t align = 0;
+	int ret;
+
+	if (tcs_ioctl(fd, VIDIOC_QUERYCTRL, &q))
+		return tcs_fail("no DMA alignment control");
+	if (q.type != V4L2_CTRL_TYPE_INTEGER ||
+	    strcmp((char *)q.name, "DMA Start Alignment") ||
+	    q.minimum != 1 || q.maximum != 4096 ||
+	    !(q.flags & V4L2_CTRL_FLAG_READ_ONLY))
+		tcs_fail("DMA alignment control: type %u, name '%s', range %d..%d, flags %#x",
+			 q.type, (char *)q.name, q.minimum, q.maximum,
+			 q.flags);
+	if (tcs_get_ctrl(fd, TEGRA_CSI_SG_CID_DMA_ALIGN, &align) ||
+	    align != 8)
+		return tcs_fail("DMA alignment reads %d, expected 8", align);
+	if (tcs_ioctl(fd, VIDIOC_G_EXT_CTRLS, &cs) || c.value != align)
+		tcs_fail("G_EXT_CTRLS reads %d, G_CTRL %d", c.value, align);
+
+	/* V4L2: setting a read-only control fails with EACCES. */
+	ret = tcs_set_ctrl(fd, TEGRA_CSI_SG_CID_DMA_ALIGN, 16);
+	if (ret != -EACCES)
+		tcs_fail("S_CTRL of the DMA alignment: %d, expected -EACCES",
+			 ret);
+	c.value = 16;
+	cs.which = 0;
+	ret = tcs_ioctl(fd, VIDIOC_S_EXT_CTRLS, &cs);
+	if (ret != -EACCES)
+		tcs_fail("S_EXT_CTRLS of the DMA alignment: %d, expected -EACCES",
+			 ret);
+	if (tcs_get_ctrl(fd, TEGRA_CSI_SG_CID_DMA_ALIGN, &align) ||
+	    align != 8)
+		tcs_fail("DMA alignment reads %d after setting it", align);
+
+	ret = qbuf_userptr_at(align / 2);
+	if (ret != -EINVAL)
+		tcs_fail("USERPTR at offset %d: QBUF returned %d, expected -EINVAL",
+			 align / 2, ret);
+	ret = qbuf_userptr_at(align);
+	if (ret)
+		tcs_fail("USERPTR at offset %d: QBUF returned %d", align, ret);
+	if (tcs_failures() == failures)
+		tcs_ok("DMA start alignment %d, read-only; USERPTR at offset %d refused, at %d accepted",
+		       align, align / 2, align);
+}
+
 int main(void)
 {
 	double dark, mid, bright, gained;
@@ -149,6 +234,7 @@ int main(void)
 		return 1;
 
 	check_menu();
+	check_dma_align();
 
 	/* Menu index 1 is tpg's "75% Colorbar". */
 	if (tcs_set_ctrl(fd, V4L2_CID_TEST_PATTERN, 1))

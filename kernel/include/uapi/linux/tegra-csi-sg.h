@@ -18,7 +18,8 @@
 /*
  * Private controls (V4L2 spec "User Controls"; driver-private range, like
  * vivid's VIVID_CID_CUSTOM_BASE). v4l2-ctl spells them in lower case with
- * underscores: drop_next_frames, error_next_buffers, stall_sensor, disconnect.
+ * underscores: drop_next_frames, error_next_buffers, stall_sensor, disconnect,
+ * dma_start_alignment.
  */
 #define TEGRA_CSI_SG_CID_BASE		(V4L2_CID_USER_BASE | 0xe000)
 /*
@@ -45,6 +46,16 @@
  * fail with EIO until the device is closed and streaming restarted.
  */
 #define TEGRA_CSI_SG_CID_DISCONNECT	(TEGRA_CSI_SG_CID_BASE + 3)
+/*
+ * "DMA Start Alignment", integer 1..4096, read-only (setting it fails with
+ * EACCES): the alignment in bytes the DMA engine needs for the first byte
+ * of a plane, 1 when it has none. USERPTR buffers must start at a multiple
+ * of it: VIDIOC_QBUF and VIDIOC_PREPARE_BUF refuse a plane that reaches the
+ * engine misaligned with EINVAL. Present on every channel whatever the
+ * backend; 8 for the virtual one (Tegra210 VI-like). Read it with
+ * VIDIOC_G_CTRL or VIDIOC_G_EXT_CTRLS.
+ */
+#define TEGRA_CSI_SG_CID_DMA_ALIGN	(TEGRA_CSI_SG_CID_BASE + 4)
 
 /*
  * V4L2_CID_TEST_PATTERN menu. Index 0 is the counter pattern below, which
