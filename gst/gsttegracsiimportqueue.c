@@ -229,7 +229,7 @@ check_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, Slot * tmp,
       if (self->align > 1 && ((guintptr) map->data % self->align) != 0) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
             "User memory at %p (plane %u) is not aligned as device '%s' "
-            "needs: the capture engine writes from a %u-byte boundary "
+            "needs: the capture engine writes from %u-byte boundaries only "
             "(control dma_start_alignment). Allocate with "
             "posix_memalign(&p, %u, size) or a pool with that alignment.",
             map->data, p, path (self), self->align, MAX (self->align,
