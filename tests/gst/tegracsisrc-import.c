@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tegracsisrc io-mode=dmabuf-import and userptr refusing buffers that do not
+ * fit, against our driver in the guest (tests/vm/run --with vgem,
+ * virtual_channels=1). An application answers the ALLOCATION query on the
+ * appsink's pad with a pool of its own that is wrong in one way; the
+ * element must fail at once with the error naming that cause (compared by
+ * text), capture nothing into it, and leak nothing (leaks tracer).
+ *
+ * The working combinations, with content and identity checks, are in
+ * tests/zerocopy/; the malloc example in examples/.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/allocators/allocators.h>
+#include <gst/video/video.h>
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <drm.h>
+#include <drm_mode.h>
+#include <linux/tegra-csi-sg.h>
+
+#define WIDTH 320
+#define HEIGHT 240
+#define SIZEIMAGE (WIDTH * 4 * HEIGHT)  /* BGRx, no padding */
+
+/* ---- a pool that is wrong on purpose ---- */
+
+typedef enum
+{
+  BAD_SMALL_SYSMEM,             /* user memory of half the size */
+  BAD_STRIDE,                   /* user memory with another stride */
+  BAD_SMALL_DMABUF,             /* vgem dma-bufs of half the size */
+} Badness;
+
+typedef struct
+{
+  GstBufferPool parent;
+  Badness bad;
+  gint drm_fd;
+  GstAllocator *dmabuf;
+} BadPool;
+
+typedef GstBufferPoolClass BadPoolClass;
+
+GType bad_pool_get_type (void);
+G_DEFINE_TYPE (BadPool, bad_pool, GST_TYPE_BUFFER_POOL);
+
+static gint
+open_vgem (void)
+{
+  glob_t g;
+  gint fd = -1;
+  gsize i;
+
+  if (glob ("/dev/dri/card*", 0, NULL, &g) != 0)
+    return -1;
+  for (i = 0; i < g.gl_pathc && fd < 0; i++) {
+    gchar name[16] = { 0 };
+    struct drm_version v = {.name = name,.name_len = sizeof (name) - 1 };
+
+    fd = open (g.gl_pathv[i], O_RDWR | O_CLOEXEC);
+    if (fd >= 0 && (ioctl (fd, DRM_IOCTL_VERSION, &v) < 0 ||
+            strcmp (name, "vgem") != 0)) {
+      close (fd);
+      fd = -1;
+    }
+  }
+  globfree (&g);
+  return fd;
+}
+
+/* A vgem dumb buffer of at least @size bytes, exported as a dma-buf. */
+static GstMemory *
+vgem_dmabuf (BadPool * self, gsize size)
+{
+  struct drm_mode_create_dumb create = {.width = 1024,.bpp = 32,
+    .height = (size + 4095) / 4096
+  };
+  struct drm_prime_handle prime = {.flags = DRM_CLOEXEC | DRM_RDWR };
+  struct drm_gem_close gem_close = { 0 };
+
+  fail_unless (ioctl (self->drm_fd, DRM_IOCTL_MODE_CREATE_DUMB, &create) == 0);
+  prime.handle = create.handle;
+  fail_unless (ioctl (self->drm_fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime) == 0);
+  gem_close.handle = create.handle;
+  ioctl (self->drm_fd, DRM_IOCTL_GEM_CLOSE, &gem_close);
+  return gst_dmabuf_allocator_alloc (self->dmabuf, prime.fd, create.size);
+}
+
+static GstFlowReturn
+bad_pool_alloc (GstBufferPool * pool, GstBuffer ** out,
+    G_GNUC_UNUSED GstBufferPoolAcquireParams * params)
+{
+  BadPool *self = (BadPool *) pool;
+  GstBuffer *buf = gst_buffer_new ();
+
+  switch (self->bad) {
+    case BAD_SMALL_SYSMEM:
+      gst_buffer_append_memory (buf, gst_allocator_alloc (NULL, SIZEIMAGE / 2,
+              NULL));
+      break;
+    case BAD_STRIDE:{
+      gsize offset[GST_VIDEO_MAX_PLANES] = { 0 };
+      gint stride[GST_VIDEO_MAX_PLANES] = { WIDTH * 4 + 256 };
+
+      gst_buffer_append_memory (buf, gst_allocator_alloc (NULL,
+              stride[0] * HEIGHT, NULL));
+      gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+          GST_VIDEO_FORMAT_BGRx, WIDTH, HEIGHT, 1, offset, stride);
+      break;
+    }
+    case BAD_SMALL_DMABUF:
+      gst_buffer_append_memory (buf, vgem_dmabuf (self, SIZEIMAGE / 2));
+      break;
+  }
+  *out = buf;
+  return GST_FLOW_OK;
+}
+
+static void
+bad_pool_finalize (GObject * object)
+{
+  BadPool *self = (BadPool *) object;
+
+  if (self->drm_fd >= 0)
+    close (self->drm_fd);
+  gst_clear_object (&self->dmabuf);
+  G_OBJECT_CLASS (bad_pool_parent_class)->finalize (object);
+}
+
+static void
+bad_pool_class_init (BadPoolClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bad_pool_finalize;
+  klass->alloc_buffer = bad_pool_alloc;
+}
+
+static void
+bad_pool_init (BadPool * self)
+{
+  self->drm_fd = -1;
+}
+
+static GstBufferPool *
+bad_pool_new (Badness bad)
+{
+  BadPool *self = g_object_new (bad_pool_get_type (), NULL);
+
+  gst_object_ref_sink (self);
+  self->bad = bad;
+  if (bad == BAD_SMALL_DMABUF) {
+    self->drm_fd = open_vgem ();
+    fail_unless (self->drm_fd >= 0, "no vgem device (run with --with vgem)");
+    self->dmabuf = gst_dmabuf_allocator_new ();
+  }
+  return GST_BUFFER_POOL (self);
+}
+
+/* ---- the pipeline ---- */
+
+static gchar *
+find_device (void)
+{
+  glob_t g;
+  gchar *dev = NULL;
+  gsize i;
+
+  if (glob ("/sys/class/video4linux/video*/name", 0, NULL, &g) != 0)
+    return NULL;
+  for (i = 0; i < g.gl_pathc && !dev; i++) {
+    gchar *name = NULL;
+
+    if (g_file_get_contents (g.gl_pathv[i], &name, NULL, NULL) &&
+        g_str_has_prefix (name, TEGRA_CSI_SG_DRIVER_NAME)) {
+      gchar *dir = g_path_get_dirname (g.gl_pathv[i]);
+      gchar *base = g_path_get_basename (dir);
+
+      dev = g_strdup_printf ("/dev/%s", base);
+      g_free (base);
+      g_free (dir);
+    }
+    g_free (name);
+  }
+  globfree (&g);
+  return dev;
+}
+
+static GstPadProbeReturn
+answer_allocation (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  GstBufferPool *pool = user_data;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_OK;
+  gst_query_add_allocation_pool (query, pool, SIZEIMAGE, 4, 4);
+  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+  return GST_PAD_PROBE_HANDLED;
+}
+
+static guint frames_received;
+
+static GstPadProbeReturn
+count_buffer (G_GNUC_UNUSED GstPad * pad, G_GNUC_UNUSED GstPadProbeInfo * info,
+    G_GNUC_UNUSED gpointer user_data)
+{
+  frames_received++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Runs io-mode=@io_mode into @pool (NULL: no pool offered); returns the
+ * first error's message, domain and code. */
+static gchar *
+first_error (const gchar * io_mode, GstBufferPool * pool, GQuark * domain,
+    gint * code)
+{
+  gchar *dev = find_device ();
+  gchar *desc, *text = NULL;
+  GstElement *pipe, *sink;
+  GstMessage *msg;
+  GstPad *pad;
+  GError *err = NULL;
+  GstBus *bus;
+
+  fail_unless (dev != NULL, "no tegra-csi-sg capture node");
+  desc = g_strdup_printf ("tegracsisrc device=%s io-mode=%s num-buffers=4 "
+      "capture-buffers=4 ! video/x-raw,format=BGRx,width=%d,height=%d,"
+      "framerate=15/1 ! appsink name=sink sync=false", dev, io_mode, WIDTH,
+      HEIGHT);
+  pipe = gst_parse_launch (desc, NULL);
+  fail_unless (pipe != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  if (pool)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+        answer_allocation, gst_object_ref (pool), gst_object_unref);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, NULL,
+      NULL);
+  frames_received = 0;
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipe);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg != NULL, "neither error nor EOS within 60 s");
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (msg, &err, NULL);
+    text = g_strdup (err->message);
+    *domain = err->domain;
+    *code = err->code;
+    g_error_free (err);
+  }
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  /* nothing was captured into what was refused */
+  fail_unless_equals_int (frames_received, 0);
+
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (desc);
+  g_free (dev);
+  fail_unless (text != NULL, "io-mode=%s ran instead of failing", io_mode);
+  GST_INFO ("error: %s", text);
+  return text;
+}
+
+GST_START_TEST (test_dmabuf_import_without_pool)
+{
+  GQuark domain;
+  gint code;
+  gchar *m = first_error ("dmabuf-import", NULL, &domain, &code);
+
+  fail_unless_equals_string (m, "io-mode=dmabuf-import captures into "
+      "downstream's dma-bufs, but downstream offers no buffer pool. Use "
+      "io-mode=dmabuf, or a downstream that offers dma-buf buffers (v4l2 "
+      "elements with io-mode=dmabuf, kmssink, or an application answering "
+      "the ALLOCATION query).");
+  fail_unless (domain == GST_RESOURCE_ERROR);
+  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
+  g_free (m);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_dmabuf_import_system_memory)
+{
+  GstBufferPool *pool = gst_buffer_pool_new ();
+  GQuark domain;
+  gint code;
+  gchar *m = first_error ("dmabuf-import", pool, &domain, &code);
+
+  fail_unless_equals_string (m, "io-mode=dmabuf-import needs dma-buf "
+      "memory, but downstream's pool gives SystemMemory memory; use "
+      "io-mode=dmabuf (export) or userptr.");
+  fail_unless (domain == GST_RESOURCE_ERROR);
+  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
+  g_free (m);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_dmabuf_import_too_small)
+{
+  GstBufferPool *pool = bad_pool_new (BAD_SMALL_DMABUF);
+  gchar *dev = find_device ();
+  gchar *want;
+  GQuark domain;
+  gint code;
+  gchar *m = first_error ("dmabuf-import", pool, &domain, &code);
+
+  /* vgem rounds the half-size buffer up to whole 4096-byte lines */
+  want = g_strdup_printf ("Downstream's dma-buf (plane 0) has %d bytes; "
+      "device '%s' needs %d for this format (sizeimage).",
+      (SIZEIMAGE / 2 + 4095) / 4096 * 4096, dev, SIZEIMAGE);
+  fail_unless_equals_string (m, want);
+  fail_unless (domain == GST_RESOURCE_ERROR);
+  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
+  g_free (want);
+  g_free (dev);
+  g_free (m);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_userptr_too_small)
+{
+  GstBufferPool *pool = bad_pool_new (BAD_SMALL_SYSMEM);
+  gchar *dev = find_device ();
+  gchar *want;
+  GQuark domain;
+  gint code;
+  gchar *m = first_error ("userptr", pool, &domain, &code);
+
+  want = g_strdup_printf ("Downstream's memory (plane 0) has %d bytes; "
+      "device '%s' needs %d for this format (sizeimage).", SIZEIMAGE / 2,
+      dev, SIZEIMAGE);
+  fail_unless_equals_string (m, want);
+  fail_unless (domain == GST_RESOURCE_ERROR);
+  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
+  g_free (want);
+  g_free (dev);
+  g_free (m);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_userptr_other_stride)
+{
+  GstBufferPool *pool = bad_pool_new (BAD_STRIDE);
+  gchar *dev = find_device ();
+  gchar *want;
+  GQuark domain;
+  gint code;
+  gchar *m = first_error ("userptr", pool, &domain, &code);
+
+  want = g_strdup_printf ("Downstream's buffers lay plane 0 out with stride "
+      "%d at offset 0; device '%s' writes stride %d at offset 0, so "
+      "io-mode=userptr cannot use them.", WIDTH * 4 + 256, dev, WIDTH * 4);
+  fail_unless_equals_string (m, want);
+  fail_unless (domain == GST_STREAM_ERROR);
+  fail_unless_equals_int (code, GST_STREAM_ERROR_FORMAT);
+  g_free (want);
+  g_free (dev);
+  g_free (m);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+static Suite *
+import_suite (void)
+{
+  Suite *s = suite_create ("tegracsisrc-import");
+  TCase *tc = tcase_create ("refusals");
+
+  tcase_set_timeout (tc, 300);
+  tcase_add_test (tc, test_dmabuf_import_without_pool);
+  tcase_add_test (tc, test_dmabuf_import_system_memory);
+  tcase_add_test (tc, test_dmabuf_import_too_small);
+  tcase_add_test (tc, test_userptr_too_small);
+  tcase_add_test (tc, test_userptr_other_stride);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN (import);
