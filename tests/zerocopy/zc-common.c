@@ -17,6 +17,17 @@
 
 struct zc_evidence zc_ev;
 const gchar *zc_pool_prefix;
+const gchar *const zc_io_mode_names[ZC_N_IO_MODES] = { "dmabuf", "dmabuf-import", "userptr" };
+
+gboolean zc_io_mode_parse(const gchar *name, enum zc_io_mode *mode)
+{
+	for (int m = 0; m < ZC_N_IO_MODES; m++)
+		if (strcmp(name, zc_io_mode_names[m]) == 0) {
+			*mode = m;
+			return TRUE;
+		}
+	return FALSE;
+}
 
 gint zc_fail(const gchar *fmt, ...)
 {
@@ -52,9 +63,14 @@ gchar *zc_find_node(const gchar *driver, guint32 need_caps)
 
 /*
  * The importers' own evidence (GStreamer 1.22 log records): the v4l2 pools
- * log "importing dmabuf" in gst_v4l2_buffer_pool_import_dmabuf for every
+ * log "importing dmabuf" in gst_v4l2_buffer_pool_import_dmabuf and
+ * "importing userptr" in gst_v4l2_buffer_pool_import_userptr for every
  * frame they import, and go through gst_v4l2_buffer_pool_copy_buffer when
- * they copy; kmssink logs every PRIME import in gst_kms_sink_import_dmabuf.
+ * they copy; an OUTPUT pool given one of its own buffers logs "processing
+ * buffer N from our pool" in gst_v4l2_buffer_pool_process when it queues it
+ * as it is, "alloc buffer from our pool" when it takes one of its buffers
+ * to import (or copy) the frame into; kmssink logs every PRIME import in gst_kms_sink_import_dmabuf,
+ * and finding the framebuffer of a dma-buf it made or imported before.
  * Only pools of the raw side count (their name ends in ":sink"): an
  * encoder's CAPTURE pool copies the encoded bytes, which is no frame copy.
  */
@@ -68,11 +84,13 @@ static void count_evidence(GstDebugCategory *cat, GstDebugLevel level, const gch
 			    (!zc_pool_prefix || g_str_has_prefix(GST_OBJECT_NAME(obj), zc_pool_prefix));
 	const gchar *text;
 
+	/* ZC_GST_LOG: show the importers' records too (debugging a case) */
 	if ((strcmp(name, "kmssink") != 0 && strcmp(name, "v4l2bufferpool") != 0) ||
-	    level <= GST_LEVEL_WARNING) {
+	    level <= GST_LEVEL_WARNING || g_getenv("ZC_GST_LOG"))
 		gst_debug_log_default(cat, level, file, function, line, obj, message, data);
+	if ((strcmp(name, "kmssink") != 0 && strcmp(name, "v4l2bufferpool") != 0) ||
+	    level <= GST_LEVEL_WARNING)
 		return;
-	}
 	text = gst_debug_message_get(message);
 	if (strcmp(function, "gst_kms_sink_import_dmabuf") == 0) {
 		if (g_str_has_prefix(text, "setting KMS mem")) {
@@ -84,6 +102,16 @@ static void count_evidence(GstDebugCategory *cat, GstDebugLevel level, const gch
 	} else if (strcmp(function, "gst_v4l2_buffer_pool_import_dmabuf") == 0 &&
 		   strcmp(text, "importing dmabuf") == 0 && raw_pool) {
 		g_atomic_int_inc(&zc_ev.v4l2_imports);
+	} else if (strcmp(function, "gst_v4l2_buffer_pool_import_userptr") == 0 &&
+		   strcmp(text, "importing userptr") == 0 && raw_pool) {
+		g_atomic_int_inc(&zc_ev.v4l2_userptr);
+	} else if (strcmp(function, "gst_v4l2_buffer_pool_process") == 0 && raw_pool &&
+		   g_str_has_prefix(text, "processing buffer ") &&
+		   g_str_has_suffix(text, " from our pool")) {
+		g_atomic_int_inc(&zc_ev.v4l2_own_direct);
+	} else if (strcmp(function, "gst_v4l2_buffer_pool_process") == 0 && raw_pool &&
+		   strcmp(text, "alloc buffer from our pool") == 0) {
+		g_atomic_int_inc(&zc_ev.v4l2_own_fallback);
 	} else if (strcmp(function, "gst_v4l2_buffer_pool_copy_buffer") == 0 && raw_pool) {
 		g_atomic_int_inc(&zc_ev.v4l2_copies);
 	}
@@ -94,11 +122,17 @@ void zc_evidence_reset(void)
 	memset(&zc_ev, 0, sizeof(zc_ev));
 }
 
+/* Counts from now on; the log function is installed once per process. */
 void zc_watch_importers(void)
 {
+	static gboolean installed;
+
 	zc_evidence_reset();
-	gst_debug_remove_log_function(gst_debug_log_default);
-	gst_debug_add_log_function(count_evidence, NULL, NULL);
+	if (!installed) {
+		gst_debug_remove_log_function(gst_debug_log_default);
+		gst_debug_add_log_function(count_evidence, NULL, NULL);
+		installed = TRUE;
+	}
 	gst_debug_set_threshold_for_name("kmssink", GST_LEVEL_LOG);
 	gst_debug_set_threshold_for_name("v4l2bufferpool", GST_LEVEL_LOG);
 	gst_debug_set_active(TRUE);
@@ -106,8 +140,8 @@ void zc_watch_importers(void)
 
 void zc_unwatch_importers(void)
 {
-	gst_debug_set_threshold_for_name("kmssink", GST_LEVEL_WARNING);
-	gst_debug_set_threshold_for_name("v4l2bufferpool", GST_LEVEL_WARNING);
+	gst_debug_unset_threshold_for_name("kmssink");
+	gst_debug_unset_threshold_for_name("v4l2bufferpool");
 }
 
 /* The "exp_name:" line of a dma-buf fd's fdinfo (kernel 5.x and later). */
@@ -125,6 +159,42 @@ static gchar *exporter_of(int fd)
 	g_free(text);
 	g_free(path);
 	return name;
+}
+
+static void count_key(GHashTable *table, const gchar *key)
+{
+	gpointer n = g_hash_table_lookup(table, key);
+
+	g_hash_table_insert(table, g_strdup(key), GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+}
+
+static void follow_memory(struct zc_follow *f, GstMemory *mem)
+{
+	struct stat st;
+	gchar *exp;
+	int fd;
+
+	if (!gst_is_dmabuf_memory(mem)) {
+		GstMapInfo map;
+
+		f->not_dmabuf++;
+		if (gst_memory_map(mem, &map, GST_MAP_READ)) {
+			g_hash_table_add(f->addresses, map.data);
+			gst_memory_unmap(mem, &map);
+		}
+		return;
+	}
+	if (!mem->allocator || strcmp(G_OBJECT_TYPE_NAME(mem->allocator), "GstTegraCsiAllocator") != 0)
+		f->foreign++;
+	fd = gst_dmabuf_memory_get_fd(mem);
+	if (fstat(fd, &st) != 0 || g_hash_table_contains(f->inodes, GSIZE_TO_POINTER(st.st_ino)))
+		return;
+	exp = exporter_of(fd);
+	g_print("dma-buf fd %d inode %lu exporter %s\n", fd, (unsigned long)st.st_ino,
+		exp ? exp : "?");
+	count_key(f->exporters, exp ? exp : "?");
+	g_free(exp);
+	g_hash_table_insert(f->inodes, GSIZE_TO_POINTER(st.st_ino), GINT_TO_POINTER(fd));
 }
 
 static GstPadProbeReturn follow_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -148,6 +218,7 @@ static GstPadProbeReturn follow_buffer(GstPad *pad, GstPadProbeInfo *info, gpoin
 	seq = GST_BUFFER_OFFSET(buf);
 	f->frames++;
 	g_array_append_val(f->seqs, seq);
+	count_key(f->pools, buf->pool ? GST_OBJECT_NAME(buf->pool) : "none");
 	if (gst_buffer_n_memory(buf) != 1)
 		f->multi_memory++;
 	if (f->verify) {
@@ -162,35 +233,11 @@ static GstPadProbeReturn follow_buffer(GstPad *pad, GstPadProbeInfo *info, gpoin
 			gst_buffer_unmap(buf, &map);
 		}
 	}
-	for (guint i = 0; i < gst_buffer_n_memory(buf); i++) {
-		GstMemory *mem = gst_buffer_peek_memory(buf, i);
-		struct stat st;
-		int fd;
-
-		if (!gst_is_dmabuf_memory(mem)) {
-			f->not_dmabuf++;
-			continue;
-		}
-		if (!mem->allocator || strcmp(G_OBJECT_TYPE_NAME(mem->allocator),
-					      "GstTegraCsiAllocator") != 0)
-			f->foreign++;
-		fd = gst_dmabuf_memory_get_fd(mem);
-		if (fstat(fd, &st) != 0) {
-			f->not_dmabuf++;
-			continue;
-		}
-		if (!g_hash_table_contains(f->inodes, GSIZE_TO_POINTER(st.st_ino))) {
-			gchar *exp = exporter_of(fd);
-
-			g_print("dma-buf fd %d inode %lu exporter %s\n", fd,
-				(unsigned long)st.st_ino, exp ? exp : "?");
-			if (g_strcmp0(exp, ZC_EXPORTER) != 0)
-				f->wrong_exporter++;
-			g_free(exp);
-			g_hash_table_insert(f->inodes, GSIZE_TO_POINTER(st.st_ino),
-					    GINT_TO_POINTER(fd));
-		}
-	}
+	for (guint i = 0; i < gst_buffer_n_memory(buf); i++)
+		follow_memory(f, gst_buffer_peek_memory(buf, i));
+	/* every buffer went round once: what the driver did so far is setup */
+	if (f->steady && ++f->steady->seen == f->steady->after)
+		zc_read_counters(&f->steady->first);
 	return GST_PAD_PROBE_OK;
 }
 
@@ -205,6 +252,9 @@ struct zc_follow *zc_follow_pad(GstElement *pipe, const gchar *element, const gc
 	g_assert(pad);
 	f->seqs = g_array_new(FALSE, FALSE, sizeof(guint64));
 	f->inodes = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->addresses = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->exporters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	f->pools = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
 			  follow_buffer, f, NULL);
 	gst_object_unref(pad);
@@ -217,66 +267,219 @@ void zc_follow_free(struct zc_follow *f)
 	gst_caps_replace(&f->caps, NULL);
 	g_array_unref(f->seqs);
 	g_hash_table_unref(f->inodes);
+	g_hash_table_unref(f->addresses);
+	g_hash_table_unref(f->exporters);
+	g_hash_table_unref(f->pools);
 	g_free(f);
 }
 
-/*
- * Every memory that reached the pad is a dma-buf of the element's allocator
- * exported by our driver, and the distinct dma-bufs (inodes) are exactly the
- * element's @buffers capture buffers: exported once, recycled, never a new
- * one per frame.
- */
-gint zc_follow_check(const struct zc_follow *f, guint buffers)
+static gchar *describe_counts(GHashTable *table)
 {
-	guint distinct = g_hash_table_size(f->inodes);
-	gint failures = 0;
+	GString *s = g_string_new(NULL);
+	GHashTableIter it;
+	gpointer key, n;
 
-	g_print("downstream: %u frames, %u distinct dma-bufs (capture-buffers %u)\n",
-		f->frames, distinct, buffers);
+	g_hash_table_iter_init(&it, table);
+	while (g_hash_table_iter_next(&it, &key, &n))
+		g_string_append_printf(s, "%s%s x%u", s->len ? ", " : "", (const gchar *)key,
+				       GPOINTER_TO_UINT(n));
+	return g_string_free(s, FALSE);
+}
+
+/* Buffers whose pool name does not start with @prefix. */
+guint zc_follow_not_from(const struct zc_follow *f, const gchar *prefix)
+{
+	GHashTableIter it;
+	gpointer key, n;
+	guint other = 0;
+
+	g_hash_table_iter_init(&it, f->pools);
+	while (g_hash_table_iter_next(&it, &key, &n))
+		if (!g_str_has_prefix(key, prefix))
+			other += GPOINTER_TO_UINT(n);
+	return other;
+}
+
+/*
+ * The identity of what reached the pad, per io mode:
+ *  - dmabuf: every memory a dma-buf of the element's allocator exported by
+ *    our driver; the distinct dma-bufs (inodes) exactly the element's
+ *    @buffers capture buffers: exported once, recycled, never one per frame;
+ *  - dmabuf-import: every buffer from the expected pool (the importer's or
+ *    the application's), every memory a dma-buf of that exporter, never
+ *    ours; exactly @buffers distinct dma-bufs;
+ *  - userptr: every buffer from the expected pool, system memory, exactly
+ *    @buffers distinct memories (by address).
+ */
+gint zc_follow_check(const struct zc_follow *f, const struct zc_expect *e)
+{
+	guint n_dmabufs = g_hash_table_size(f->inodes);
+	guint n_user = g_hash_table_size(f->addresses);
+	guint n_memories = f->frames - f->multi_memory;	/* when each has one */
+	guint own = GPOINTER_TO_UINT(g_hash_table_lookup(f->exporters, ZC_EXPORTER));
+	gchar *pools = describe_counts(f->pools), *exporters = describe_counts(f->exporters);
+	gint failures = 0;
+	guint distinct;
+
+	g_print("downstream: %u frames; pools: %s; %u distinct dma-bufs (exporters: %s), "
+		"%u distinct other memories; capture-buffers %u\n",
+		f->frames, pools, n_dmabufs, exporters, n_user, e->buffers);
 	if (f->frames == 0)
 		failures += zc_fail("no frame reached the importer");
-	if (f->not_dmabuf)
-		failures += zc_fail("%u memories were not dma-buf memory", f->not_dmabuf);
-	if (f->foreign)
-		failures += zc_fail("%u memories were not the element's", f->foreign);
-	if (f->wrong_exporter)
-		failures += zc_fail("%u dma-bufs not exported by %s", f->wrong_exporter, ZC_EXPORTER);
 	if (f->multi_memory)
 		failures += zc_fail("%u buffers with more than one memory", f->multi_memory);
 	if (f->verify && f->bad_content)
 		failures += zc_fail("%u frames handed to the importer are not the counter pattern",
 				    f->bad_content);
-	if (distinct != buffers)
-		failures += zc_fail("%u distinct dma-bufs, the element has %u buffers",
-				    distinct, buffers);
+	switch (e->mode) {
+	case ZC_DMABUF:
+		if (f->not_dmabuf)
+			failures += zc_fail("%u memories were not dma-buf memory", f->not_dmabuf);
+		if (f->foreign)
+			failures += zc_fail("%u memories were not the element's", f->foreign);
+		if (own != n_dmabufs)
+			failures += zc_fail("%u dma-bufs not exported by %s", n_dmabufs - own,
+					    ZC_EXPORTER);
+		break;
+	case ZC_DMABUF_IMPORT:
+		if (f->not_dmabuf)
+			failures += zc_fail("%u memories were not dma-buf memory", f->not_dmabuf);
+		if (own)
+			failures += zc_fail("%u dma-bufs exported by our driver: not imported", own);
+		if (e->exporter && GPOINTER_TO_UINT(g_hash_table_lookup(f->exporters, e->exporter)) !=
+				   n_dmabufs)
+			failures += zc_fail("dma-bufs not exported by %s", e->exporter);
+		break;
+	case ZC_USERPTR:
+		if (f->not_dmabuf != n_memories)
+			failures += zc_fail("%u memories were dma-bufs, not user memory",
+					    n_memories - f->not_dmabuf);
+		break;
+	default:
+		g_assert_not_reached();
+	}
+	if (e->pool && zc_follow_not_from(f, e->pool))
+		failures += zc_fail("%u buffers not from pool %s*", zc_follow_not_from(f, e->pool),
+				    e->pool);
+	distinct = e->mode == ZC_USERPTR ? n_user : n_dmabufs;
+	if (distinct != e->buffers)
+		failures += zc_fail("%u distinct %s, the element has %u buffers", distinct,
+				    e->mode == ZC_USERPTR ? "memories" : "dma-bufs", e->buffers);
+	g_free(pools);
+	g_free(exporters);
 	return failures;
 }
 
-gchar *zc_run(GstElement *pipe, guint timeout_s)
+/* The "name value" lines of the driver's debugfs stats of channel 0. */
+void zc_read_counters(struct zc_counters *c)
+{
+	gchar *text = NULL, **lines;
+
+	memset(c, 0, sizeof(*c));
+	if (!g_file_get_contents(ZC_DEBUGFS_STATS, &text, NULL, NULL))
+		return;
+	c->valid = TRUE;
+	lines = g_strsplit(text, "\n", -1);
+	for (gchar **l = lines; *l; l++) {
+		gchar name[64];
+		guint64 v;
+
+		if (sscanf(*l, "%63s %" G_GUINT64_FORMAT, name, &v) != 2)
+			continue;
+		if (strcmp(name, "frames_produced") == 0)
+			c->frames_produced = v;
+		else if (strcmp(name, "frames_dropped") == 0)
+			c->frames_dropped = v;
+		else if (strcmp(name, "userptr_pins") == 0)
+			c->userptr_pins = v;
+		else if (strcmp(name, "dmabuf_attach") == 0)
+			c->dmabuf_attach = v;
+		else if (strcmp(name, "dmabuf_map") == 0)
+			c->dmabuf_map = v;
+	}
+	g_strfreev(lines);
+	g_free(text);
+}
+
+static void print_counters(const gchar *when, guint frames, const struct zc_counters *a,
+			   const struct zc_counters *b)
+{
+	g_print("driver counters %s%u frames: frames_produced +%" G_GUINT64_FORMAT
+		", frames_dropped +%" G_GUINT64_FORMAT ", userptr_pins +%" G_GUINT64_FORMAT
+		", dmabuf_attach +%" G_GUINT64_FORMAT ", dmabuf_map +%" G_GUINT64_FORMAT "\n", when, frames,
+		b->frames_produced - a->frames_produced, b->frames_dropped - a->frames_dropped,
+		b->userptr_pins - a->userptr_pins, b->dmabuf_attach - a->dmabuf_attach,
+		b->dmabuf_map - a->dmabuf_map);
+}
+
+/*
+ * During the first round the driver attaches and maps each dma-buf once
+ * (dmabuf-import) or pins each user memory once (userptr), nothing in
+ * dmabuf mode; after it, nothing at all, however many frames follow.
+ */
+gint zc_steady_check(const struct zc_steady *s, enum zc_io_mode mode, guint buffers)
+{
+	const struct zc_counters *a = &s->start, *b = &s->first, *c = &s->end;
+	guint64 want_attach = mode == ZC_DMABUF_IMPORT ? buffers : 0;
+	guint64 want_pins = mode == ZC_USERPTR ? buffers : 0;
+	gint failures = 0;
+
+	if (!a->valid || !b->valid || !c->valid)
+		return zc_fail("cannot read %s (%s)", ZC_DEBUGFS_STATS,
+			       s->seen < s->after ? "fewer frames than one round" : "no debugfs");
+	print_counters("in the first round, ", s->after, a, b);
+	print_counters("after it, ", s->seen - s->after, b, c);
+	if (b->dmabuf_attach - a->dmabuf_attach != want_attach ||
+	    b->dmabuf_map - a->dmabuf_map != want_attach ||
+	    b->userptr_pins - a->userptr_pins != want_pins)
+		failures += zc_fail("first round: expected %" G_GUINT64_FORMAT " attach and map, %"
+				    G_GUINT64_FORMAT " pins", want_attach, want_pins);
+	if (c->dmabuf_attach != b->dmabuf_attach || c->dmabuf_map != b->dmabuf_map ||
+	    c->userptr_pins != b->userptr_pins)
+		failures += zc_fail("steady state: the driver attached, mapped or pinned memory "
+				    "after the first round");
+	return failures;
+}
+
+GError *zc_run_error(GstElement *pipe, guint timeout_s, gchar **source)
 {
 	GstMessage *msg;
-	gchar *error = NULL;
+	GError *err = NULL;
 
 	if (gst_element_set_state(pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
 		g_printerr("the pipeline did not start\n");
 	msg = gst_bus_timed_pop_filtered(GST_ELEMENT_BUS(pipe), timeout_s * GST_SECOND,
 					 GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+	*source = NULL;
 	if (!msg) {
-		error = g_strdup_printf("no EOS within %u s", timeout_s);
+		err = g_error_new(GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no EOS within %u s",
+				  timeout_s);
+		*source = g_strdup("(none)");
 	} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-		GError *err = NULL;
 		gchar *dbg = NULL;
 
 		gst_message_parse_error(msg, &err, &dbg);
-		error = g_strdup_printf("%s: %s (%s)", GST_OBJECT_NAME(msg->src),
-					err->message, dbg ? dbg : "");
-		g_error_free(err);
+		*source = g_strdup(GST_OBJECT_NAME(msg->src));
+		if (dbg)
+			g_print("error details: %s\n", dbg);
 		g_free(dbg);
 	}
 	if (msg)
 		gst_message_unref(msg);
 	gst_element_set_state(pipe, GST_STATE_NULL);
-	return error;
+	return err;
+}
+
+gchar *zc_run(GstElement *pipe, guint timeout_s)
+{
+	gchar *source = NULL, *text = NULL;
+	GError *err = zc_run_error(pipe, timeout_s, &source);
+
+	if (err)
+		text = g_strdup_printf("%s: %s", source, err->message);
+	g_clear_error(&err);
+	g_free(source);
+	return text;
 }
 
 gint zc_check_stats(GstElement *pipe, guint frames)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Zero-copy through real importers, for tegracsisrc io-mode=dmabuf.
- * Runs in the QEMU guest (tests/vm/run). Usage:
- *   zerocopy CASE [FRAMES]     CASE: cpu, encoder, display, v4l2sink
+ * Zero-copy through real importers, for tegracsisrc io-mode=dmabuf,
+ * dmabuf-import and userptr. Runs in the QEMU guest (tests/vm/run). Usage:
+ *   zerocopy CASE IOMODE [FRAMES]
+ *     CASE: cpu, encoder, display, v4l2sink
+ *     IOMODE: dmabuf, dmabuf-import, userptr, or all (each in turn)
  * Exit status 0 when every check passed, 1 on a failure, 77 when a device
  * the case needs is absent. What each case proves: tests/zerocopy/README.md.
  */
@@ -18,19 +20,28 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
+#include "zc-app-pool.h"
 #include "zc-common.h"
 
 #define CAPTURE_BUFFERS 4
+/* a combination that cannot be zero-copy for a reason of the importer's (README.md) */
+#define ZC_XFAIL 3
+/* the pool tegracsisrc io-mode=userptr captures into when downstream has none */
+#define ELEMENT_USERPTR_POOL "tegracsi-userptr-pool"
+/* exp_name of the importers' dma-bufs: DRM PRIME (vgem, vkms) and vb2-vmalloc */
+#define DRM_EXPORTER "drm"
+#define VB2_VMALLOC_EXPORTER "videobuf2_vmalloc"
 
 static gchar *capture_dev;
 
 /*
- * The source every case starts with: counter pattern, dma-buf export.
+ * The source every case starts with: counter pattern, io mode @mode.
  * ZC_IO_MODE and ZC_TEST_PATTERN override both, to check by hand that each
  * case fails when zero-copy (io-mode=mmap) or the content (test pattern 1)
  * breaks; see README.md.
  */
-static gchar *source_desc(guint frames, const gchar *format, guint w, guint h)
+static gchar *source_desc(enum zc_io_mode mode, guint frames, const gchar *format, guint w,
+			  guint h)
 {
 	const gchar *io_mode = g_getenv("ZC_IO_MODE");
 	const gchar *pattern = g_getenv("ZC_TEST_PATTERN");
@@ -39,7 +50,7 @@ static gchar *source_desc(guint frames, const gchar *format, guint w, guint h)
 		"tegracsisrc name=src device=%s io-mode=%s num-buffers=%u "
 		"capture-buffers=%u extra-controls=\"c,test_pattern=%s\" ! "
 		"video/x-raw,format=%s,width=%u,height=%u,framerate=30/1",
-		capture_dev, io_mode ? io_mode : "dmabuf", frames, CAPTURE_BUFFERS,
+		capture_dev, io_mode ? io_mode : zc_io_mode_names[mode], frames, CAPTURE_BUFFERS,
 		pattern ? pattern : "0", format, w, h);
 }
 
@@ -65,12 +76,62 @@ static guint element_buffers(GstElement *pipe)
 	return n;
 }
 
+/*
+ * Follows what reaches @element's sink pad, the driver's counters sampled
+ * at the start, after the first round of buffers and at the end.
+ */
+static struct zc_follow *follow(GstElement *pipe, const gchar *element, struct zc_steady *s)
+{
+	struct zc_follow *f = zc_follow_pad(pipe, element, "sink");
+
+	memset(s, 0, sizeof(*s));
+	s->after = CAPTURE_BUFFERS;
+	f->steady = s;
+	zc_read_counters(&s->start);
+	return f;
+}
+
+/*
+ * A combination that cannot work: the element must stop with exactly
+ * this error (domain, code, the message from @prefix to @suffix, whatever
+ * lies between them: an address) and no frame may reach @sink.
+ */
+static int expect_error(GstElement *pipe, const gchar *sink, GQuark domain, gint code,
+			const gchar *prefix, const gchar *suffix)
+{
+	struct zc_follow *f = zc_follow_pad(pipe, sink, "sink");
+	gchar *source = NULL;
+	GError *err = zc_run_error(pipe, 120, &source);
+	int failures = 0;
+
+	if (!err) {
+		failures += zc_fail("the pipeline ran to EOS; an error was expected");
+	} else {
+		g_print("error from %s (%s %d): %s\n", source, g_quark_to_string(err->domain),
+			err->code, err->message);
+		if (strcmp(source, "src") != 0 || err->domain != domain || err->code != code)
+			failures += zc_fail("expected %s error %d from src", g_quark_to_string(domain),
+					    code);
+		if (!g_str_has_prefix(err->message, prefix) ||
+		    !g_str_has_suffix(err->message, suffix) ||
+		    strlen(err->message) < strlen(prefix) + strlen(suffix))
+			failures += zc_fail("the message is not \"%s...%s\"", prefix, suffix);
+	}
+	g_print("frames at %s: %u\n", sink, f->frames);
+	if (f->frames)
+		failures += zc_fail("%u frames reached %s", f->frames, sink);
+	g_clear_error(&err);
+	g_free(source);
+	zc_follow_free(f);
+	return failures;
+}
+
 /* ---- cpu: appsink maps every buffer and checks every byte in place ---- */
 
 struct cpu_check {
 	guint frames;
 	guint bad_frames;
-	guint copies;		/* maps that did not map the dma-buf memory itself */
+	guint copies;		/* maps that did not map the buffer's memory itself */
 };
 
 static GstFlowReturn cpu_sample(GstAppSink *sink, gpointer data)
@@ -104,37 +165,110 @@ static GstFlowReturn cpu_sample(GstAppSink *sink, gpointer data)
 	return GST_FLOW_OK;
 }
 
-static int case_cpu(guint frames)
+/* Every dma-buf that reached appsink is one the application's pool made. */
+static gint check_app_dmabufs(ZcAppPool *app, struct zc_follow *f)
 {
-	gchar *src = source_desc(frames, "BGRx", 320, 240);
+	GHashTableIter it;
+	gpointer inode;
+	guint foreign = 0;
+
+	g_hash_table_iter_init(&it, f->inodes);
+	while (g_hash_table_iter_next(&it, &inode, NULL))
+		if (!zc_app_pool_owns_inode(app, GPOINTER_TO_SIZE(inode)))
+			foreign++;
+	g_print("application pool: made %u dma-bufs; %u of those at appsink are not its own\n",
+		zc_app_pool_n_allocated(app), foreign);
+	return foreign ? zc_fail("%u dma-bufs at appsink are not the application's", foreign) : 0;
+}
+
+static int cpu_run(enum zc_io_mode mode, guint frames, ZcAppPool *app)
+{
+	gchar *src = source_desc(mode, frames, "BGRx", 320, 240);
 	gchar *desc = g_strdup_printf("%s ! appsink name=sink sync=false", src);
 	GstElement *pipe = launch(desc);
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipe), "sink");
 	GstAppSinkCallbacks cb = { .new_sample = cpu_sample };
+	struct zc_expect e = { .mode = mode };
 	struct cpu_check c = { 0 };
-	struct zc_follow *f = zc_follow_pad(pipe, "sink", "sink");
+	struct zc_steady steady;
+	struct zc_follow *f;
 	gchar *error;
 	int failures = 0;
 
+	if (app)
+		zc_app_pool_offer(app, sink, CAPTURE_BUFFERS);
 	gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, &c, NULL);
-	error = zc_run(pipe, 300);
-	if (error)
-		return zc_fail("%s", error);
+	f = follow(pipe, "sink", &steady);
+	error = zc_run(pipe, 600);
+	zc_read_counters(&steady.end);
+	if (error) {
+		failures += zc_fail("%s", error);
+		g_free(error);
+	}
 	g_print("appsink: %u frames mapped, %u wrong, %u not mapped in place\n",
 		c.frames, c.bad_frames, c.copies);
 	if (c.frames != frames || c.bad_frames || c.copies)
 		failures += zc_fail("cpu mapping or content");
-	failures += zc_follow_check(f, element_buffers(pipe));
+	e.buffers = element_buffers(pipe);
+	if (mode == ZC_DMABUF_IMPORT) {
+		e.pool = GST_OBJECT_NAME(app);
+		e.exporter = DRM_EXPORTER;
+		failures += check_app_dmabufs(app, f);
+	} else if (mode == ZC_USERPTR) {
+		e.pool = ELEMENT_USERPTR_POOL;
+	}
+	failures += zc_follow_check(f, &e);
 	failures += zc_check_stats(pipe, f->frames);
+	failures += zc_steady_check(&steady, mode, e.buffers);
 	zc_follow_free(f);
 	gst_object_unref(sink);
 	gst_object_unref(pipe);
 	g_free(desc);
 	g_free(src);
+	return failures;
+}
+
+/*
+ * appsink offers no pool: io-mode=dmabuf-import has nothing to capture
+ * into and says so. With an application pool of vgem dma-bufs answering
+ * the ALLOCATION query, it captures into those.
+ */
+static int cpu_dmabuf_import(guint frames)
+{
+	gchar *src = source_desc(ZC_DMABUF_IMPORT, 5, "BGRx", 320, 240);
+	gchar *desc = g_strdup_printf("%s ! appsink name=sink sync=false", src);
+	GstElement *pipe = launch(desc);
+	ZcAppPool *app;
+	int failures;
+
+	failures = expect_error(pipe, "sink", GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+				"io-mode=dmabuf-import captures into downstream's dma-bufs, but "
+				"downstream offers no buffer pool. Use io-mode=dmabuf, or a "
+				"downstream that offers dma-buf buffers (v4l2 elements with "
+				"io-mode=dmabuf, kmssink, or an application answering the "
+				"ALLOCATION query).", "");
+	gst_object_unref(pipe);
+	g_free(desc);
+	g_free(src);
+
+	app = zc_app_pool_new(g_getenv("ZC_FRESH_BUFFERS") != NULL);
+	if (!app) {
+		g_print("SKIP: no vgem node for the application's pool\n");
+		return failures ? 1 : ZC_SKIP;
+	}
+	failures += cpu_run(ZC_DMABUF_IMPORT, frames, app);
+	gst_object_unref(app);
 	return failures ? 1 : 0;
 }
 
-/* ---- encoder: vicodec imports our dma-bufs; the stream is our content ---- */
+static int case_cpu(enum zc_io_mode mode, guint frames)
+{
+	if (mode == ZC_DMABUF_IMPORT)
+		return cpu_dmabuf_import(frames);
+	return cpu_run(mode, frames, NULL) ? 1 : 0;
+}
+
+/* ---- encoder: vicodec takes every frame without a copy; the stream is our content ---- */
 
 struct collected {
 	GPtrArray *samples;	/* GstSample of every output buffer */
@@ -210,73 +344,60 @@ static GBytes *concat(GPtrArray *samples)
 }
 
 /*
+ * What the encoder's OUTPUT (raw) queue does with our frames, per io mode:
+ * dmabuf: imports our dma-bufs (output-io-mode=dmabuf-import); dmabuf-import:
+ * exports its own buffers, which we capture into (output-io-mode=dmabuf);
+ * userptr: imports our system memory by user pointer (output-io-mode=userptr).
+ */
+static const gchar *const enc_output_io_mode[ZC_N_IO_MODES] = {
+	"dmabuf-import", "dmabuf", "userptr"
+};
+
+/* The encoder's own log records: every frame taken as the mode says, none copied. */
+static gint check_encoder_evidence(enum zc_io_mode mode, const struct zc_evidence *ev,
+				   guint frames)
+{
+	guint want_dmabuf = mode == ZC_DMABUF ? frames : 0;
+	guint want_userptr = mode == ZC_USERPTR ? frames : 0;
+	guint want_own = mode == ZC_DMABUF_IMPORT ? frames : 0;
+
+	g_print("encoder: %d frames imported as dma-buf, %d by user pointer, %d of its own "
+		"buffers queued as they are (%d times it took one of its own), %d copied\n",
+		ev->v4l2_imports, ev->v4l2_userptr, ev->v4l2_own_direct, ev->v4l2_own_fallback,
+		ev->v4l2_copies);
+	/* a frame not from the pool itself takes one of its buffers to import into */
+	if ((guint)ev->v4l2_imports != want_dmabuf || (guint)ev->v4l2_userptr != want_userptr ||
+	    (guint)ev->v4l2_own_direct != want_own ||
+	    (guint)ev->v4l2_own_fallback != frames - want_own || ev->v4l2_copies != 0)
+		return zc_fail("the encoder's sink pool: expected %u dma-buf imports, %u user "
+			       "pointer imports, %u own buffers queued directly, no copy",
+			       want_dmabuf, want_userptr, want_own);
+	return 0;
+}
+
+/*
  * FWHT is lossy at every setting (vicodec's quantisation tables shift every
  * coefficient right by at least 2), and GStreamer 1.22's v4l2fwhtdec offers
  * EMPTY sink caps on this vicodec, so the stream cannot be decoded here.
  * The content proof is byte-exact instead: vicodec's encoder is
  * deterministic, so the same encoder fed CPU-made counter frames of the same
  * sequence numbers, in the same order, must give the same stream, byte for
- * byte. A wrong, stale or torn frame changes the stream.
+ * byte. A wrong, stale or torn frame changes the stream. The frames shifted
+ * by one sequence number must give a different stream: the comparison can
+ * fail.
  */
-static int case_encoder(guint frames)
+static gint compare_reencode(GPtrArray *samples, struct zc_follow *f)
 {
-	gchar *enc_node = zc_find_node("vicodec", V4L2_CAP_VIDEO_M2M);
-	gchar *src, *desc;
-	GstElement *pipe;
-	struct collected a = { 0 }, b = { 0 };
-	struct zc_follow *f;
-	struct zc_evidence ev;
-	GstCaps *raw_caps;
+	GstCaps *raw_caps = gst_caps_ref(f->caps);
+	GBytes *stream_a = concat(samples), *stream_b;
+	struct collected b = { 0 };
 	GPtrArray *expected;
+	GstElement *pipe;
 	GstVideoInfo info;
-	GBytes *stream_a, *stream_b;
 	gchar *error;
-	guint buffers;
-	int failures = 0;
+	gint failures = 0;
 
-	if (!enc_node) {
-		g_print("SKIP: no vicodec node\n");
-		return ZC_SKIP;
-	}
-	g_free(enc_node);
-
-	/* A: capture, import into the encoder (vicodec needs at least 640x480) */
-	src = source_desc(frames, "BGRx", 640, 480);
-	desc = g_strdup_printf("%s ! v4l2fwhtenc name=enc output-io-mode=dmabuf-import ! "
-			       "appsink name=out sync=false", src);
-	zc_pool_prefix = "enc:";
-	zc_watch_importers();
-	pipe = launch(desc);
-	f = zc_follow_pad(pipe, "enc", "sink");
-	error = run_collect(pipe, &a, NULL, NULL, NULL);
-	ev = zc_ev;
-	zc_unwatch_importers();
-	if (error)
-		return zc_fail("%s", error);
-	g_print("encoder: %d frames imported as dma-buf, %d copied; %u encoded frames\n",
-		ev.v4l2_imports, ev.v4l2_copies, a.samples->len);
-	if ((guint)ev.v4l2_imports != f->frames || ev.v4l2_copies != 0)
-		failures += zc_fail("the encoder did not import every frame");
-	buffers = element_buffers(pipe);
-	failures += zc_follow_check(f, buffers);
-	failures += zc_check_stats(pipe, f->frames);
-	if (a.samples->len != f->frames)
-		failures += zc_fail("%u frames in, %u encoded", f->frames, a.samples->len);
-	if (a.samples->len == 0)
-		return 1;
-	gst_object_unref(pipe);
-	g_free(desc);
-	g_free(src);
-
-	/*
-	 * B: the same encoder (copying, output-io-mode auto), fed CPU-made
-	 * counter frames of the same sequence numbers with the caps it got in
-	 * A; then, to show the comparison can fail, the frames of the next
-	 * sequence numbers (every byte of the pattern moves by one).
-	 */
-	raw_caps = gst_caps_ref(f->caps);
 	gst_video_info_from_caps(&info, raw_caps);
-	stream_a = concat(a.samples);
 	for (guint shift = 0; shift < 2; shift++) {
 		expected = g_ptr_array_new_with_free_func((GDestroyNotify)gst_buffer_unref);
 		for (guint i = 0; i < f->seqs->len; i++)
@@ -286,11 +407,15 @@ static int case_encoder(guint frames)
 		error = run_collect(pipe, &b, "in", expected, raw_caps);
 		gst_object_unref(pipe);
 		g_ptr_array_unref(expected);
-		if (error)
-			return zc_fail("re-encode: %s", error);
+		if (error) {
+			failures += zc_fail("re-encode: %s", error);
+			g_free(error);
+			g_ptr_array_unref(b.samples);
+			break;
+		}
 		stream_b = concat(b.samples);
 		g_ptr_array_unref(b.samples);
-		g_print("re-encode (sequence + %u): imported stream %zu bytes, CPU stream %zu bytes, %s\n",
+		g_print("re-encode (sequence + %u): captured stream %zu bytes, CPU stream %zu bytes, %s\n",
 			shift, g_bytes_get_size(stream_a), g_bytes_get_size(stream_b),
 			g_bytes_equal(stream_a, stream_b) ? "equal" : "different");
 		if (g_bytes_equal(stream_a, stream_b) != (shift == 0))
@@ -299,55 +424,61 @@ static int case_encoder(guint frames)
 					    "the comparison does not tell frames apart");
 		g_bytes_unref(stream_b);
 	}
-
 	g_bytes_unref(stream_a);
-	g_ptr_array_unref(a.samples);
 	gst_caps_unref(raw_caps);
-	zc_follow_free(f);
-	return failures ? 1 : 0;
+	return failures;
 }
 
-/* ---- display: kmssink on vkms imports every frame by PRIME ---- */
-
-static int case_display(guint frames)
+static int case_encoder(enum zc_io_mode mode, guint frames)
 {
-	gchar *src, *desc;
-	GstElement *pipe;
-	struct zc_follow *f;
+	gchar *enc_node = zc_find_node("vicodec", V4L2_CAP_VIDEO_M2M);
+	struct zc_expect e = { .mode = mode };
+	struct collected a = { 0 };
+	struct zc_steady steady;
 	struct zc_evidence ev;
-	gchar *error;
-	guint buffers;
+	struct zc_follow *f;
+	gchar *src, *desc, *error;
+	GstElement *pipe;
 	int failures = 0;
 
-	if (!g_file_test("/sys/module/vkms", G_FILE_TEST_IS_DIR)) {
-		g_print("SKIP: vkms is not loaded\n");
+	if (!enc_node) {
+		g_print("SKIP: no vicodec node\n");
 		return ZC_SKIP;
 	}
-	/* vkms offers DMT modes only (640x480 the smallest): a frame covering the mode */
-	src = source_desc(frames, "BGRx", 640, 480);
-	desc = g_strdup_printf("%s ! kmssink name=sink driver-name=vkms can-scale=false "
-			       "force-modesetting=true sync=false show-preroll-frame=false", src);
+	g_free(enc_node);
+
+	/* vicodec needs at least 640x480 */
+	src = source_desc(mode, frames, "BGRx", 640, 480);
+	desc = g_strdup_printf("%s ! v4l2fwhtenc name=enc output-io-mode=%s ! "
+			       "appsink name=out sync=false", src, enc_output_io_mode[mode]);
+	zc_pool_prefix = "enc:";
 	zc_watch_importers();
 	pipe = launch(desc);
-	f = zc_follow_pad(pipe, "sink", "sink");
-	f->verify = TRUE;
-	error = zc_run(pipe, 300);
+	f = follow(pipe, "enc", &steady);
+	error = run_collect(pipe, &a, NULL, NULL, NULL);
+	zc_read_counters(&steady.end);
 	ev = zc_ev;
 	zc_unwatch_importers();
-	if (error)
-		return zc_fail("%s", error);
-	buffers = element_buffers(pipe);
-	g_print("kmssink: %d PRIME imports, %d framebuffers created\n", ev.kms_imports, ev.kms_new_fbs);
-	/* one import per frame (show-preroll-frame=false: the first frame is
-	 * not shown twice), one framebuffer per dma-buf: created once, found
-	 * again when recycled */
-	if ((guint)ev.kms_imports != f->frames)
-		failures += zc_fail("%d imports for %u frames", ev.kms_imports, f->frames);
-	if ((guint)ev.kms_new_fbs != g_hash_table_size(f->inodes))
-		failures += zc_fail("%d framebuffers for %u dma-bufs", ev.kms_new_fbs,
-				    g_hash_table_size(f->inodes));
-	failures += zc_follow_check(f, buffers);
+	if (error) {
+		failures += zc_fail("%s", error);
+		g_free(error);
+	}
+	failures += check_encoder_evidence(mode, &ev, f->frames);
+	e.buffers = element_buffers(pipe);
+	if (mode == ZC_DMABUF_IMPORT) {
+		e.pool = "enc:pool";
+		e.exporter = VB2_VMALLOC_EXPORTER;
+	} else if (mode == ZC_USERPTR) {
+		e.pool = ELEMENT_USERPTR_POOL;
+	}
+	failures += zc_follow_check(f, &e);
 	failures += zc_check_stats(pipe, f->frames);
+	failures += zc_steady_check(&steady, mode, e.buffers);
+	if (a.samples->len != f->frames)
+		failures += zc_fail("%u frames in, %u encoded", f->frames, a.samples->len);
+	if (a.samples->len && f->caps)
+		failures += compare_reencode(a.samples, f);
+	g_ptr_array_unref(a.samples);
 	zc_follow_free(f);
 	gst_object_unref(pipe);
 	g_free(desc);
@@ -355,7 +486,95 @@ static int case_display(guint frames)
 	return failures ? 1 : 0;
 }
 
-/* ---- v4l2sink: vivid's video output imports every frame ---- */
+/* ---- display: kmssink on vkms shows every frame without a copy ---- */
+
+#define USERPTR_PFNMAP_PREFIX "cannot capture into the user memory at "
+#define USERPTR_PFNMAP_SUFFIX ": the kernel cannot pin its pages (VIDIOC_QBUF: Bad address). " \
+	"Memory mapped from a device (VM_PFNMAP/VM_IO, such as DRM dumb buffers from " \
+	"kmssink's pool) cannot be used with io-mode=userptr; use io-mode=dmabuf or dmabuf-import."
+
+/*
+ * kmssink's own records, per io mode. dmabuf: it imports our dma-bufs by
+ * PRIME, one framebuffer per dma-buf ("setting KMS mem"), found again when
+ * recycled ("found KMS mem"). dmabuf-import: we capture into its dumb
+ * buffers, exported as dma-bufs by its pool, which made their framebuffers
+ * at allocation: every frame is "found", none imported anew.
+ */
+static gint check_kms_evidence(enum zc_io_mode mode, const struct zc_evidence *ev,
+			       const struct zc_follow *f)
+{
+	guint want_new = mode == ZC_DMABUF ? g_hash_table_size(f->inodes) : 0;
+	gint failures = 0;
+
+	g_print("kmssink: %d PRIME imports or look-ups, %d framebuffers created for dma-bufs\n",
+		ev->kms_imports, ev->kms_new_fbs);
+	/* show-preroll-frame=false: the first frame is not shown twice */
+	if ((guint)ev->kms_imports != f->frames)
+		failures += zc_fail("%d imports or look-ups for %u frames", ev->kms_imports,
+				    f->frames);
+	if ((guint)ev->kms_new_fbs != want_new)
+		failures += zc_fail("%d framebuffers created, expected %u", ev->kms_new_fbs, want_new);
+	return failures;
+}
+
+static int case_display(enum zc_io_mode mode, guint frames)
+{
+	struct zc_expect e = { .mode = mode };
+	struct zc_steady steady;
+	struct zc_evidence ev;
+	struct zc_follow *f;
+	gchar *src, *desc, *error;
+	GstElement *pipe;
+	int failures = 0;
+
+	if (!g_file_test("/sys/module/vkms", G_FILE_TEST_IS_DIR)) {
+		g_print("SKIP: vkms is not loaded\n");
+		return ZC_SKIP;
+	}
+	/* vkms offers DMT modes only (640x480 the smallest): a frame covering the mode */
+	src = source_desc(mode, frames, "BGRx", 640, 480);
+	desc = g_strdup_printf("%s ! kmssink name=sink driver-name=vkms can-scale=false "
+			       "force-modesetting=true sync=false show-preroll-frame=false", src);
+	pipe = launch(desc);
+	if (mode == ZC_USERPTR) {
+		/* kmssink's pool maps dumb buffers: PFN mappings cannot be pinned */
+		gchar *prefix = g_strdup_printf("Device '%s' %s", capture_dev,
+						USERPTR_PFNMAP_PREFIX);
+
+		failures = expect_error(pipe, "sink", GST_RESOURCE_ERROR,
+					GST_RESOURCE_ERROR_SETTINGS, prefix, USERPTR_PFNMAP_SUFFIX);
+		g_free(prefix);
+		goto out;
+	}
+	zc_watch_importers();
+	f = follow(pipe, "sink", &steady);
+	f->verify = TRUE;
+	error = zc_run(pipe, 300);
+	zc_read_counters(&steady.end);
+	ev = zc_ev;
+	zc_unwatch_importers();
+	if (error) {
+		failures += zc_fail("%s", error);
+		g_free(error);
+	}
+	failures += check_kms_evidence(mode, &ev, f);
+	e.buffers = element_buffers(pipe);
+	if (mode == ZC_DMABUF_IMPORT) {
+		e.pool = "kmsbufferpool";
+		e.exporter = DRM_EXPORTER;
+	}
+	failures += zc_follow_check(f, &e);
+	failures += zc_check_stats(pipe, f->frames);
+	failures += zc_steady_check(&steady, mode, e.buffers);
+	zc_follow_free(f);
+out:
+	gst_object_unref(pipe);
+	g_free(desc);
+	g_free(src);
+	return failures ? 1 : 0;
+}
+
+/* ---- v4l2sink: vivid's video output takes every frame without a copy ---- */
 
 /* vivid's output 1 is HDMI: progressive, its size set by DV timings */
 static gboolean vivid_output_640x480(const gchar *node)
@@ -379,12 +598,49 @@ static gboolean vivid_output_640x480(const gchar *node)
 	return ok;
 }
 
-static int case_v4l2sink(guint frames)
+/*
+ * v4l2sink's OUTPUT queue per io mode: dmabuf: imports our dma-bufs
+ * (io-mode=dmabuf-import); dmabuf-import: exports its own buffers, which we
+ * capture into (io-mode=dmabuf); userptr: imports our system memory by user
+ * pointer (io-mode=userptr).
+ */
+static const gchar *const sink_io_mode[ZC_N_IO_MODES] = { "dmabuf-import", "dmabuf", "userptr" };
+
+/*
+ * GStreamer 1.22's v4l2sink (io-mode=dmabuf or mmap) does not queue the
+ * buffers of its own pool as they are on vivid's output: for each it takes
+ * another buffer of that pool to copy into ("alloc buffer from our pool",
+ * never "processing buffer N from our pool"; videotestsrc into the same
+ * pool shows it too). tegracsisrc holds every
+ * buffer of the pool (min = max = capture-buffers), so that acquire fails
+ * (DONTWAIT: EOS) at the first frame and the pipeline ends there. What is
+ * ours to check still holds: the frame that reached v4l2sink is the
+ * counter pattern in v4l2sink's own dma-buf, and nothing was copied.
+ */
+static gint v4l2sink_known_limitation(GstElement *pipe, struct zc_follow *f)
+{
+	gint failures = 0;
+
+	g_print("KNOWN LIMITATION of v4l2sink 1.22: it did not take its own buffer as it is "
+		"(gst_v4l2_buffer_pool_process: \"alloc buffer from our pool\"), so this "
+		"combination cannot be zero-copy; README.md\n");
+	if (f->frames == 0 || f->bad_content || zc_follow_not_from(f, "sink:pool"))
+		failures += zc_fail("the frames handed to v4l2sink are not the counter pattern in "
+				    "its own buffers");
+	failures += zc_check_stats(pipe, f->frames);
+	return failures;
+}
+
+static int case_v4l2sink(enum zc_io_mode mode, guint frames)
 {
 	gchar *out_node = zc_find_node("vivid", V4L2_CAP_VIDEO_OUTPUT);
-	GstElement *pipe;
-	struct zc_follow *f;
+	struct zc_expect e = { .mode = mode };
+	guint want_dmabuf, want_userptr, want_own;
+	gboolean xfail = FALSE;
+	struct zc_steady steady;
 	struct zc_evidence ev;
+	struct zc_follow *f;
+	GstElement *pipe;
 	gchar *src, *desc, *error;
 	int failures = 0;
 
@@ -394,58 +650,116 @@ static int case_v4l2sink(guint frames)
 	}
 	if (!vivid_output_640x480(out_node))
 		return zc_fail("cannot select vivid's HDMI output at 640x480 on %s", out_node);
-	src = source_desc(frames, "UYVY", 640, 480);
-	desc = g_strdup_printf("%s ! v4l2sink name=sink device=%s io-mode=dmabuf-import sync=false "
-			       "show-preroll-frame=false", src, out_node);
+	src = source_desc(mode, frames, "UYVY", 640, 480);
+	desc = g_strdup_printf("%s ! v4l2sink name=sink device=%s io-mode=%s sync=false "
+			       "show-preroll-frame=false", src, out_node, sink_io_mode[mode]);
+	zc_pool_prefix = "sink:";
 	zc_watch_importers();
 	pipe = launch(desc);
-	f = zc_follow_pad(pipe, "sink", "sink");
+	f = follow(pipe, "sink", &steady);
 	f->verify = TRUE;
 	error = zc_run(pipe, 300);
+	zc_read_counters(&steady.end);
 	ev = zc_ev;
 	zc_unwatch_importers();
-	if (error)
-		return zc_fail("%s", error);
-	g_print("v4l2sink: %d frames imported as dma-buf, %d copied\n",
-		ev.v4l2_imports, ev.v4l2_copies);
-	if ((guint)ev.v4l2_imports != f->frames || ev.v4l2_copies != 0)
-		failures += zc_fail("v4l2sink did not import every frame");
-	failures += zc_follow_check(f, element_buffers(pipe));
+	if (error) {
+		failures += zc_fail("%s", error);
+		g_free(error);
+	}
+	g_print("v4l2sink: %d frames imported as dma-buf, %d by user pointer, %d of its own "
+		"buffers queued as they are (%d times it took one of its own), %d copied\n",
+		ev.v4l2_imports, ev.v4l2_userptr, ev.v4l2_own_direct, ev.v4l2_own_fallback,
+		ev.v4l2_copies);
+	if (mode == ZC_DMABUF_IMPORT && ev.v4l2_own_direct == 0 && ev.v4l2_own_fallback > 0) {
+		failures = v4l2sink_known_limitation(pipe, f);
+		xfail = TRUE;
+		goto out;
+	}
+	want_dmabuf = mode == ZC_DMABUF ? f->frames : 0;
+	want_userptr = mode == ZC_USERPTR ? f->frames : 0;
+	want_own = mode == ZC_DMABUF_IMPORT ? f->frames : 0;
+	if ((guint)ev.v4l2_imports != want_dmabuf || (guint)ev.v4l2_userptr != want_userptr ||
+	    (guint)ev.v4l2_own_direct != want_own ||
+	    (guint)ev.v4l2_own_fallback != f->frames - want_own || ev.v4l2_copies != 0)
+		failures += zc_fail("v4l2sink's pool: expected %u dma-buf imports, %u user pointer "
+				    "imports, %u own buffers queued directly, no copy", want_dmabuf,
+				    want_userptr, want_own);
+	e.buffers = element_buffers(pipe);
+	if (mode == ZC_DMABUF_IMPORT) {
+		e.pool = "sink:pool";
+		e.exporter = VB2_VMALLOC_EXPORTER;
+	} else if (mode == ZC_USERPTR) {
+		e.pool = ELEMENT_USERPTR_POOL;
+	}
+	failures += zc_follow_check(f, &e);
 	failures += zc_check_stats(pipe, f->frames);
+	failures += zc_steady_check(&steady, mode, e.buffers);
+out:
 	zc_follow_free(f);
 	gst_object_unref(pipe);
 	g_free(desc);
 	g_free(src);
 	g_free(out_node);
-	return failures ? 1 : 0;
+	return failures ? 1 : xfail ? ZC_XFAIL : 0;
+}
+
+/* ---- main ---- */
+
+static const struct {
+	const gchar *name;
+	int (*run)(enum zc_io_mode mode, guint frames);
+	guint frames;		/* default: the cpu case checks steady state over 300 */
+} cases[] = {
+	{ "cpu", case_cpu, 300 },
+	{ "encoder", case_encoder, 20 },
+	{ "display", case_display, 20 },
+	{ "v4l2sink", case_v4l2sink, 20 },
+};
+
+static const gchar *verdict(int status)
+{
+	return status == 0 ? "PASS" : status == ZC_SKIP ? "SKIP" :
+	       status == ZC_XFAIL ? "XFAIL (known limitation of the importer)" : "FAIL";
 }
 
 int main(int argc, char **argv)
 {
-	guint frames;
-	int status;
+	int status[ZC_N_IO_MODES], overall = ZC_SKIP;
+	enum zc_io_mode only = ZC_DMABUF;
+	gboolean all;
+	guint c, frames;
 
 	gst_init(&argc, &argv);
-	if (argc < 2) {
-		g_printerr("usage: %s cpu|encoder|display|v4l2sink [FRAMES]\n", argv[0]);
+	for (c = 0; c < G_N_ELEMENTS(cases); c++)
+		if (argc >= 3 && strcmp(argv[1], cases[c].name) == 0)
+			break;
+	all = argc >= 3 && strcmp(argv[2], "all") == 0;
+	if (c == G_N_ELEMENTS(cases) || (!all && !zc_io_mode_parse(argv[2], &only))) {
+		g_printerr("usage: %s cpu|encoder|display|v4l2sink dmabuf|dmabuf-import|userptr|all "
+			   "[FRAMES]\n", argv[0]);
 		return 2;
 	}
-	frames = argc > 2 ? (guint)atoi(argv[2]) : 20;
+	frames = argc > 3 ? (guint)atoi(argv[3]) : cases[c].frames;
 	capture_dev = zc_find_node(ZC_DRIVER, V4L2_CAP_VIDEO_CAPTURE);
 	if (!capture_dev) {
 		g_print("SKIP: no %s capture node\n", ZC_DRIVER);
 		return ZC_SKIP;
 	}
-	if (strcmp(argv[1], "cpu") == 0)
-		status = case_cpu(frames);
-	else if (strcmp(argv[1], "encoder") == 0)
-		status = case_encoder(frames);
-	else if (strcmp(argv[1], "display") == 0)
-		status = case_display(frames);
-	else if (strcmp(argv[1], "v4l2sink") == 0)
-		status = case_v4l2sink(frames);
-	else
-		status = 2;
-	g_print("%s: %s\n", argv[1], status == 0 ? "PASS" : status == ZC_SKIP ? "SKIP" : "FAIL");
-	return status;
+	for (int m = 0; m < ZC_N_IO_MODES; m++) {
+		gint64 t0 = g_get_monotonic_time();
+
+		if (!all && m != (int)only)
+			continue;
+		g_print("==== %s %s, %u frames ====\n", cases[c].name, zc_io_mode_names[m], frames);
+		status[m] = cases[c].run(m, frames);
+		g_print("==== %s %s: %s (%.1f s) ====\n", cases[c].name, zc_io_mode_names[m],
+			verdict(status[m]), (g_get_monotonic_time() - t0) / 1e6);
+		if (status[m] != ZC_SKIP && overall != 1)
+			overall = status[m] == 0 || status[m] == ZC_XFAIL ? 0 : 1;
+	}
+	if (all)
+		for (int m = 0; m < ZC_N_IO_MODES; m++)
+			g_print("%s %s: %s\n", cases[c].name, zc_io_mode_names[m], verdict(status[m]));
+	g_free(capture_dev);
+	return overall;
 }
