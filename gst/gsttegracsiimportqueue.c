@@ -7,11 +7,14 @@
  * application's, or for userptr without one a system-memory pool of the
  * element) and those buffers are pushed as they are. The queue:
  *
- *  - requests `count` V4L2 buffer slots of V4L2_MEMORY_DMABUF or
- *    V4L2_MEMORY_USERPTR (VIDIOC_REQBUFS; a slot costs no memory);
- *  - before waiting for a frame, takes every buffer the source pool has
- *    free (without blocking; blocking only when nothing at all is queued),
- *    checks that it fits the negotiated format, and queues it;
+ *  - requests one V4L2 buffer slot of V4L2_MEMORY_DMABUF or
+ *    V4L2_MEMORY_USERPTR per buffer of the source pool (VIDIOC_REQBUFS; a
+ *    slot costs no memory);
+ *  - before waiting for a frame, takes the buffers the source pool has free
+ *    (without blocking; blocking only when nothing at all is queued), up to
+ *    `depth` queued at once, so that downstream keeps the buffers it said it
+ *    needs (the ALLOCATION query's minimum); checks that each fits the
+ *    negotiated format, and queues it;
  *  - binds each distinct dma-buf (by inode) or user address to one slot and
  *    keeps it there: videobuf2 keeps a slot's dma-buf attachment and mapping
  *    or its pinned user pages while the same memory comes back to the same
@@ -69,7 +72,8 @@ struct _GstTegraCsiImportQueue
   GstVideoInfo info;
   guint n_memories;
   gsize memory_sizes[VIDEO_MAX_PLANES];
-  guint count;
+  guint count;                  /* V4L2 slots = buffers of the source pool */
+  guint depth;                  /* most buffers queued at once */
   guint align;                  /* DMA start alignment, bytes */
 
   /* Used by the streaming thread only (start, capture, stop). */
@@ -419,7 +423,7 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
     GST_OBJECT_LOCK (self);
     queued = self->n_queued;
     GST_OBJECT_UNLOCK (self);
-    if (queued >= self->count)
+    if (queued >= self->depth)
       return GST_FLOW_OK;
 
     params.flags = queued > 0 ? GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT : 0;
@@ -589,6 +593,7 @@ gst_tegra_csi_import_queue_start (GstTegraCsiImportQueue * self,
     return FALSE;
   }
   self->count = MIN (count, VIDEO_MAX_FRAME);
+  self->depth = MIN (self->depth, self->count);
 
   if (!gst_buffer_pool_is_active (self->source) &&
       !gst_buffer_pool_set_active (self->source, TRUE)) {
@@ -616,8 +621,9 @@ gst_tegra_csi_import_queue_start (GstTegraCsiImportQueue * self,
   GST_OBJECT_LOCK (self);
   self->streaming = TRUE;
   GST_OBJECT_UNLOCK (self);
-  GST_INFO_OBJECT (self, "streaming into %u slots of %s memory from %s, "
-      "alignment %u", self->count, mode_name (self),
+  GST_INFO_OBJECT (self, "streaming into %u slots (at most %u queued) of "
+      "%s memory from %s, alignment %u", self->count, self->depth,
+      mode_name (self),
       GST_OBJECT_NAME (self->source), self->align);
   return TRUE;
 
@@ -789,14 +795,16 @@ new_system_pool (void)
  * @query: the ALLOCATION query downstream answered
  * @memory: `V4L2_MEMORY_DMABUF` or `V4L2_MEMORY_USERPTR`
  * @info: the negotiated layout the driver writes
- * @count: (inout): buffers wanted from the pool (min = max = @count); on
- *   return what the pool agreed to
+ * @count: (inout): buffers the driver should have queued; on return the
+ *   number of buffers the pool holds: @count plus downstream's minimum
+ *   (min = max), or what the pool agreed to
  * @error: where a failure's message goes
  *
  * Finds the pool io-mode=dmabuf-import or userptr captures into: the first
  * pool of @query (downstream's, or an application's answering the query),
  * or for userptr without one a new pool of page-aligned system memory.
- * Configures it for @info's caps and size with @count buffers, with
+ * Configures it for @info's caps and size with @count buffers plus the
+ * minimum downstream asked for (so that it keeps those), with
  * #GstVideoMeta when it can, and for kmssink's pool with its dma-buf export
  * option in dmabuf-import mode.
  *
@@ -816,7 +824,7 @@ gst_tegra_csi_import_queue_configure_source (GstQuery * query, guint32 memory,
   GstAllocator *allocator = NULL;
   GstStructure *config;
   GstCaps *caps = NULL;
-  guint size, min, max;
+  guint size, min = 0, max, total;
   gboolean video_meta;
 
   gst_query_parse_allocation (query, &caps, NULL);
@@ -869,10 +877,11 @@ gst_tegra_csi_import_queue_configure_source (GstQuery * query, guint32 memory,
     return NULL;
   }
 
+  total = MIN (*count + min, VIDEO_MAX_FRAME);
   config = gst_buffer_pool_get_config (pool);
   gst_buffer_pool_config_get_allocator (config, &allocator, NULL);
   gst_buffer_pool_config_set_params (config, caps, MAX (size, info->size),
-      *count, *count);
+      total, total);
   if (params.align)
     gst_buffer_pool_config_set_allocator (config, allocator, &params);
   if (gst_buffer_pool_has_option (pool, GST_BUFFER_POOL_OPTION_VIDEO_META))
@@ -891,20 +900,21 @@ gst_tegra_csi_import_queue_configure_source (GstQuery * query, guint32 memory,
     gst_buffer_pool_config_get_params (config, NULL, &size, &got_min,
         &got_max);
     if (!gst_buffer_pool_config_validate_params (config, caps, info->size,
-            MIN (got_min, *count), got_max) ||
+            MIN (got_min, total), got_max) ||
         !gst_buffer_pool_set_config (pool, config)) {
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
           "Downstream's buffer pool %s refused %u buffers of %"
           G_GSIZE_FORMAT " bytes for io-mode=%s.", GST_OBJECT_NAME (pool),
-          *count, info->size, mode);
+          total, info->size, mode);
       gst_object_unref (pool);
       return NULL;
     }
     if (got_max)
-      *count = got_max;
-    else if (got_min > *count)
-      *count = got_min;
+      total = got_max;
+    else if (got_min > total)
+      total = got_min;
   }
+  *count = total;
 
   return pool;
 }
@@ -919,8 +929,10 @@ gst_tegra_csi_import_queue_configure_source (GstQuery * query, guint32 memory,
  * @n_memories: memories per buffer (V4L2 planes)
  * @memory_sizes: (array length=n_memories): bytes the driver writes into
  *   each (sizeimage)
- * @count: V4L2 buffer slots to request, 1 to %VIDEO_MAX_FRAME; at least
- *   the number of buffers @source can hold, else slots get rebound
+ * @count: V4L2 buffer slots to request, 1 to %VIDEO_MAX_FRAME: the number
+ *   of buffers @source holds (fewer slots would be rebound to other memory)
+ * @depth: the most buffers to keep queued to the driver, 1 to @count; the
+ *   rest stay with downstream
  *
  * Returns: (transfer full): a new queue; start it with
  *   gst_tegra_csi_import_queue_start().
@@ -928,7 +940,7 @@ gst_tegra_csi_import_queue_configure_source (GstQuery * query, guint32 memory,
 GstTegraCsiImportQueue *
 gst_tegra_csi_import_queue_new (GstTegraCsiDevice * device, guint32 memory,
     GstBufferPool * source, const GstVideoInfo * info, guint n_memories,
-    const gsize * memory_sizes, guint count)
+    const gsize * memory_sizes, guint count, guint depth)
 {
   GstTegraCsiImportQueue *self;
 
@@ -946,5 +958,6 @@ gst_tegra_csi_import_queue_new (GstTegraCsiDevice * device, guint32 memory,
   self->n_memories = n_memories;
   memcpy (self->memory_sizes, memory_sizes, n_memories * sizeof (gsize));
   self->count = CLAMP (count, 1, VIDEO_MAX_FRAME);
+  self->depth = CLAMP (depth, 1, self->count);
   return self;
 }

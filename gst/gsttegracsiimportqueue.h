@@ -32,7 +32,7 @@ GstBufferPool *gst_tegra_csi_import_queue_configure_source (GstQuery * query,
 GstTegraCsiImportQueue *gst_tegra_csi_import_queue_new (
     GstTegraCsiDevice * device, guint32 memory, GstBufferPool * source,
     const GstVideoInfo * info, guint n_memories, const gsize * memory_sizes,
-    guint count);
+    guint count, guint depth);
 
 gboolean gst_tegra_csi_import_queue_start (GstTegraCsiImportQueue * self,
     GError ** error);

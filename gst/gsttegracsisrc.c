@@ -747,14 +747,17 @@ decide_import_allocation (GstTegraCsiSrc * self, GstQuery * query,
   GstTegraCsiImportQueue *importq;
   GstBufferPool *source;
   GError *error = NULL;
+  guint depth = count;
 
+  /* count becomes what the pool holds: depth plus downstream's share */
   source = gst_tegra_csi_import_queue_configure_source (query,
       self->import_memory, &self->info, &count, &error);
   if (source == NULL)
     goto failed;
 
   importq = gst_tegra_csi_import_queue_new (self->device, self->import_memory,
-      source, &self->info, self->n_memories, self->memory_sizes, count);
+      source, &self->info, self->n_memories, self->memory_sizes, count,
+      depth);
   if (!gst_tegra_csi_import_queue_start (importq, &error)) {
     gst_object_unref (importq);
     gst_buffer_pool_set_active (source, FALSE);
@@ -1489,9 +1492,11 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
           "more than downstream needs, but not above this, and adds one "
           "(VIDIOC_CREATE_BUFS) whenever downstream holds them all, up to "
           "this; beyond it the driver drops frames (see copy-on-starvation). "
-          "In io-mode=dmabuf-import and userptr it is the number of "
-          "buffers asked of the other pool. 0 = automatic: at most twice "
-          "the starting number. From 0 to 32. Default: 0.", 0, MAX_CAPTURE_BUFFERS, DEFAULT_CAPTURE_BUFFERS,
+          "In io-mode=dmabuf-import and userptr it is the most buffers "
+          "queued to the driver at once; the other pool is asked for that "
+          "many plus the minimum downstream needs. 0 = automatic: at most "
+          "twice the starting number (import modes: the starting number). "
+          "From 0 to 32. Default: 0.", 0, MAX_CAPTURE_BUFFERS, DEFAULT_CAPTURE_BUFFERS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 

@@ -54,7 +54,7 @@ struct zc_counters {
  * at the end.
  */
 struct zc_steady {
-	guint after;
+	guint after;		/* frames in the first round: up to the last new memory */
 	guint seen;
 	struct zc_counters start, first, end;
 };
@@ -74,6 +74,7 @@ struct zc_follow {
 	gboolean verify;	/* map each buffer and check the counter pattern */
 	guint bad_content;	/* buffers whose bytes are not the counter pattern */
 	struct zc_steady *steady;	/* counters to sample, or NULL */
+	guint element_buffers;	/* the source's stats "buffers" when the last new memory came */
 };
 
 /* What the buffers at the pad must be, for zc_follow_check(). */
