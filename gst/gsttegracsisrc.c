@@ -1163,39 +1163,34 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   return flow;
 }
 
-static gboolean
-gst_tegra_csi_src_unlock (GstBaseSrc * bsrc)
+/* Interrupts (or allows again) a capture waiting for a frame or a buffer. */
+static void
+set_flushing (GstTegraCsiSrc * self, gboolean flushing)
 {
-  GstTegraCsiBufferPool *pool = get_pool (GST_TEGRA_CSI_SRC (bsrc));
-  GstTegraCsiImportQueue *importq =
-      get_import_queue (GST_TEGRA_CSI_SRC (bsrc));
+  GstTegraCsiBufferPool *pool = get_pool (self);
+  GstTegraCsiImportQueue *importq = get_import_queue (self);
 
   if (pool) {
-    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), TRUE);
+    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), flushing);
     gst_object_unref (pool);
   }
   if (importq) {
-    gst_tegra_csi_import_queue_set_flushing (importq, TRUE);
+    gst_tegra_csi_import_queue_set_flushing (importq, flushing);
     gst_object_unref (importq);
   }
+}
+
+static gboolean
+gst_tegra_csi_src_unlock (GstBaseSrc * bsrc)
+{
+  set_flushing (GST_TEGRA_CSI_SRC (bsrc), TRUE);
   return TRUE;
 }
 
 static gboolean
 gst_tegra_csi_src_unlock_stop (GstBaseSrc * bsrc)
 {
-  GstTegraCsiBufferPool *pool = get_pool (GST_TEGRA_CSI_SRC (bsrc));
-  GstTegraCsiImportQueue *importq =
-      get_import_queue (GST_TEGRA_CSI_SRC (bsrc));
-
-  if (pool) {
-    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), FALSE);
-    gst_object_unref (pool);
-  }
-  if (importq) {
-    gst_tegra_csi_import_queue_set_flushing (importq, FALSE);
-    gst_object_unref (importq);
-  }
+  set_flushing (GST_TEGRA_CSI_SRC (bsrc), FALSE);
   return TRUE;
 }
 
