@@ -208,6 +208,10 @@ static int cpu_run(enum zc_io_mode mode, guint frames, ZcAppPool *app)
 	failures += zc_follow_check(f, &e);
 	failures += zc_check_stats(pipe, f->frames);
 	failures += zc_steady_check(&steady, mode, e.buffers);
+	/* the default run must show at least 300 frames of steady state */
+	if (frames >= 320 && steady.seen - steady.after < 300)
+		failures += zc_fail("steady state over %u frames, fewer than 300",
+				    steady.seen - steady.after);
 	zc_follow_free(f);
 	gst_object_unref(sink);
 	gst_object_unref(pipe);
@@ -697,9 +701,9 @@ out:
 static const struct {
 	const gchar *name;
 	int (*run)(enum zc_io_mode mode, guint frames);
-	guint frames;		/* default: the cpu case checks steady state over 300 */
+	guint frames;		/* default: the cpu case: over 300 frames in steady state */
 } cases[] = {
-	{ "cpu", case_cpu, 300 },
+	{ "cpu", case_cpu, 320 },
 	{ "encoder", case_encoder, 20 },
 	{ "display", case_display, 20 },
 	{ "v4l2sink", case_v4l2sink, 20 },
