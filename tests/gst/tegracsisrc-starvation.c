@@ -18,11 +18,12 @@
 #include <gst/allocators/allocators.h>
 #include <gst/video/video.h>
 
-#include <glob.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <linux/tegra-csi-sg.h>
+
+#include "tcs-v4l2.h"
 
 #define WIDTH 320
 #define HEIGHT 240
@@ -44,31 +45,14 @@ typedef struct
   guint max_buffers_seen;       /* stats "buffers" while running */
 } Sink;
 
+/* Our driver's capture node (tcs-v4l2.c), a new string. */
 static gchar *
 find_device (void)
 {
-  glob_t g;
-  gchar *dev = NULL;
-  gsize i;
-
-  if (glob ("/sys/class/video4linux/video*/name", 0, NULL, &g) != 0)
-    return NULL;
-  for (i = 0; i < g.gl_pathc && !dev; i++) {
-    gchar *name = NULL;
-
-    if (g_file_get_contents (g.gl_pathv[i], &name, NULL, NULL) &&
-        g_str_has_prefix (name, TEGRA_CSI_SG_DRIVER_NAME)) {
-      gchar *dir = g_path_get_dirname (g.gl_pathv[i]);
-      gchar *base = g_path_get_basename (dir);
-
-      dev = g_strdup_printf ("/dev/%s", base);
-      g_free (base);
-      g_free (dir);
-    }
-    g_free (name);
-  }
-  globfree (&g);
-  return dev;
+  driver = TEGRA_CSI_SG_DRIVER_NAME;
+  if (device == NULL)
+    find_nodes ();
+  return g_strdup (device);
 }
 
 /* A counter of the driver's debugfs stats of channel 0 (uapi header). */
