@@ -257,108 +257,89 @@ first_error (const gchar * io_mode, GstBufferPool * pool, GQuark * domain,
   return text;
 }
 
-GST_START_TEST (test_dmabuf_import_without_pool)
+/* Runs io-mode=@io_mode into @pool (NULL: none offered; taken) and checks
+ * that the element refuses it with @want (taken), @want_domain and
+ * @want_code. */
+static void
+check_refusal (const gchar * io_mode, GstBufferPool * pool, gchar * want,
+    GQuark want_domain, gint want_code)
 {
   GQuark domain;
   gint code;
-  gchar *m = first_error ("dmabuf-import", NULL, &domain, &code);
+  gchar *m = first_error (io_mode, pool, &domain, &code);
 
-  fail_unless_equals_string (m, "io-mode=dmabuf-import captures into "
-      "downstream's dma-bufs, but downstream offers no buffer pool. Use "
-      "io-mode=dmabuf, or a downstream that offers dma-buf buffers (v4l2 "
-      "elements with io-mode=dmabuf, kmssink, or an application answering "
-      "the ALLOCATION query).");
-  fail_unless (domain == GST_RESOURCE_ERROR);
-  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
+  fail_unless_equals_string (m, want);
+  fail_unless (domain == want_domain);
+  fail_unless_equals_int (code, want_code);
   g_free (m);
+  g_free (want);
+  if (pool)
+    gst_object_unref (pool);
+}
+
+GST_START_TEST (test_dmabuf_import_without_pool)
+{
+  check_refusal ("dmabuf-import", NULL,
+      g_strdup ("io-mode=dmabuf-import captures into downstream's dma-bufs, "
+          "but downstream offers no buffer pool. Use io-mode=dmabuf, or a "
+          "downstream that offers dma-buf buffers (v4l2 elements with "
+          "io-mode=dmabuf, kmssink, or an application answering the "
+          "ALLOCATION query)."), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_dmabuf_import_system_memory)
 {
-  GstBufferPool *pool = gst_buffer_pool_new ();
-  GQuark domain;
-  gint code;
-  gchar *m = first_error ("dmabuf-import", pool, &domain, &code);
-
-  fail_unless_equals_string (m, "io-mode=dmabuf-import needs dma-buf "
-      "memory, but downstream's pool gives SystemMemory memory; use "
-      "io-mode=dmabuf (export) or userptr.");
-  fail_unless (domain == GST_RESOURCE_ERROR);
-  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
-  g_free (m);
-  gst_object_unref (pool);
+  check_refusal ("dmabuf-import", gst_buffer_pool_new (),
+      g_strdup ("io-mode=dmabuf-import needs dma-buf memory, but "
+          "downstream's pool gives SystemMemory memory; use io-mode=dmabuf "
+          "(export) or userptr."), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_dmabuf_import_too_small)
 {
-  GstBufferPool *pool = bad_pool_new (BAD_SMALL_DMABUF);
   gchar *dev = find_device ();
-  gchar *want;
-  GQuark domain;
-  gint code;
-  gchar *m = first_error ("dmabuf-import", pool, &domain, &code);
 
   /* vgem rounds the half-size buffer up to whole 4096-byte lines */
-  want = g_strdup_printf ("Downstream's dma-buf (plane 0) has %d bytes; "
-      "device '%s' needs %d for this format (sizeimage).",
-      (SIZEIMAGE / 2 + 4095) / 4096 * 4096, dev, SIZEIMAGE);
-  fail_unless_equals_string (m, want);
-  fail_unless (domain == GST_RESOURCE_ERROR);
-  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
-  g_free (want);
+  check_refusal ("dmabuf-import", bad_pool_new (BAD_SMALL_DMABUF),
+      g_strdup_printf ("Downstream's dma-buf (plane 0) has %d bytes; "
+          "device '%s' needs %d for this format (sizeimage).",
+          (SIZEIMAGE / 2 + 4095) / 4096 * 4096, dev, SIZEIMAGE),
+      GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
   g_free (dev);
-  g_free (m);
-  gst_object_unref (pool);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_userptr_too_small)
 {
-  GstBufferPool *pool = bad_pool_new (BAD_SMALL_SYSMEM);
   gchar *dev = find_device ();
-  gchar *want;
-  GQuark domain;
-  gint code;
-  gchar *m = first_error ("userptr", pool, &domain, &code);
 
-  want = g_strdup_printf ("Downstream's memory (plane 0) has %d bytes; "
-      "device '%s' needs %d for this format (sizeimage).", SIZEIMAGE / 2,
-      dev, SIZEIMAGE);
-  fail_unless_equals_string (m, want);
-  fail_unless (domain == GST_RESOURCE_ERROR);
-  fail_unless_equals_int (code, GST_RESOURCE_ERROR_SETTINGS);
-  g_free (want);
+  check_refusal ("userptr", bad_pool_new (BAD_SMALL_SYSMEM),
+      g_strdup_printf ("Downstream's memory (plane 0) has %d bytes; "
+          "device '%s' needs %d for this format (sizeimage).",
+          SIZEIMAGE / 2, dev, SIZEIMAGE), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS);
   g_free (dev);
-  g_free (m);
-  gst_object_unref (pool);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_userptr_other_stride)
 {
-  GstBufferPool *pool = bad_pool_new (BAD_STRIDE);
   gchar *dev = find_device ();
-  gchar *want;
-  GQuark domain;
-  gint code;
-  gchar *m = first_error ("userptr", pool, &domain, &code);
 
-  want = g_strdup_printf ("Downstream's buffers lay plane 0 out with stride "
-      "%d at offset 0; device '%s' writes stride %d at offset 0, so "
-      "io-mode=userptr cannot use them.", WIDTH * 4 + 256, dev, WIDTH * 4);
-  fail_unless_equals_string (m, want);
-  fail_unless (domain == GST_STREAM_ERROR);
-  fail_unless_equals_int (code, GST_STREAM_ERROR_FORMAT);
-  g_free (want);
+  check_refusal ("userptr", bad_pool_new (BAD_STRIDE),
+      g_strdup_printf ("Downstream's buffers lay plane 0 out with stride "
+          "%d at offset 0; device '%s' writes stride %d at offset 0, so "
+          "io-mode=userptr cannot use them.", WIDTH * 4 + 256, dev,
+          WIDTH * 4), GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT);
   g_free (dev);
-  g_free (m);
-  gst_object_unref (pool);
 }
 
 GST_END_TEST;
