@@ -496,6 +496,34 @@ again:
   return GST_FLOW_OK;
 }
 
+/* The driver's CLOCK_MONOTONIC timestamp as a GstReferenceTimestampMeta.
+ * The meta is added to a buffer once, kept across recycling (pooled) and
+ * only updated: no allocation per frame. */
+static void
+set_monotonic_timestamp (GstTegraCsiBufferPool * self, GstBuffer * buf,
+    const struct v4l2_buffer *vbuf)
+{
+  GstReferenceTimestampMeta *meta =
+      gst_buffer_get_reference_timestamp_meta (buf, self->monotonic_caps);
+
+  if ((vbuf->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
+      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC) {
+    if (meta) {
+      GST_META_FLAG_UNSET (meta, GST_META_FLAG_LOCKED);
+      gst_buffer_remove_meta (buf, (GstMeta *) meta);
+    }
+    return;
+  }
+
+  if (meta == NULL) {
+    meta = gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps,
+        GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE);
+    GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
+    GST_META_FLAG_SET (meta, GST_META_FLAG_LOCKED);
+  }
+  meta->timestamp = GST_TIMEVAL_TO_TIME (vbuf->timestamp);
+}
+
 static GstFlowReturn
 gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
     GstBuffer ** buffer, GstBufferPoolAcquireParams * params)
@@ -549,13 +577,7 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
   if (vbuf.flags & V4L2_BUF_FLAG_ERROR)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
 
-  if ((vbuf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) ==
-      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC) {
-    GstClockTime ts = GST_TIMEVAL_TO_TIME (vbuf.timestamp);
-
-    gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps, ts,
-        GST_CLOCK_TIME_NONE);
-  }
+  set_monotonic_timestamp (self, buf, &vbuf);
 
   GST_LOG_OBJECT (self, "dequeued buffer %u, sequence %u, flags 0x%x",
       vbuf.index, vbuf.sequence, vbuf.flags);

@@ -112,22 +112,40 @@ is_mplane (GstTegraCsiImportQueue * self)
       V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
 }
 
-/* The identity of plane @p's memory: the dma-buf's inode (stable for the
- * dma-buf's life, whatever the fd number), or the user address. */
-static gboolean
-memory_key (GstTegraCsiImportQueue * self, GstMemory * mem,
-    GstMapInfo * map, guint64 * key)
+/* What a dma-buf memory's fd says of the dma-buf: its inode (its identity,
+ * whatever the fd number) and its real size. Neither changes while the
+ * memory lives, so they are asked once (fstat(2), lseek(2)) and kept on the
+ * memory as qdata: the memories of a pool come back every frame. */
+typedef struct
 {
-  if (self->memory == V4L2_MEMORY_DMABUF) {
-    struct stat st;
+  guint64 inode;
+  gsize size;
+} DmabufInfo;
 
-    if (fstat (gst_dmabuf_memory_get_fd (mem), &st) < 0)
-      return FALSE;
-    *key = st.st_ino;
-    return TRUE;
-  }
-  *key = (guintptr) map->data;
-  return TRUE;
+static const DmabufInfo *
+dmabuf_info (GstMemory * mem)
+{
+  static GQuark quark;
+  DmabufInfo *info;
+  struct stat st;
+  off_t end;
+  gint fd;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("GstTegraCsiDmabufInfo");
+  info = gst_mini_object_get_qdata (GST_MINI_OBJECT (mem), quark);
+  if (info)
+    return info;
+
+  fd = gst_dmabuf_memory_get_fd (mem);
+  if (fstat (fd, &st) < 0)
+    return NULL;
+  end = lseek (fd, 0, SEEK_END);
+  info = g_new (DmabufInfo, 1);
+  info->inode = st.st_ino;
+  info->size = end < 0 ? mem->maxsize : (gsize) end;
+  gst_mini_object_set_qdata (GST_MINI_OBJECT (mem), quark, info, g_free);
+  return info;
 }
 
 static void
@@ -176,13 +194,9 @@ check_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, Slot * tmp,
   tmp->n_maps = 0;
   for (p = 0; p < n; p++) {
     GstMemory *mem = gst_buffer_peek_memory (buf, p);
-    gsize offset = 0, maxsize = 0, size;
-
-    size = gst_memory_get_sizes (mem, &offset, &maxsize);
 
     if (self->memory == V4L2_MEMORY_DMABUF) {
-      gint fd;
-      off_t dmabuf_size;
+      const DmabufInfo *info;
 
       if (!gst_is_dmabuf_memory (mem)) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
@@ -191,25 +205,28 @@ check_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, Slot * tmp,
             mem->allocator ? mem->allocator->mem_type : "unknown");
         return FALSE;
       }
-      if (offset != 0) {
+      if (mem->offset != 0) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
             "Downstream's dma-buf memory starts %" G_GSIZE_FORMAT " bytes "
             "into its dma-buf; V4L2 capture writes from byte 0 "
-            "(io-mode=dmabuf-import).", offset);
+            "(io-mode=dmabuf-import).", mem->offset);
         return FALSE;
       }
-      fd = gst_dmabuf_memory_get_fd (mem);
-      dmabuf_size = lseek (fd, 0, SEEK_END);
-      if (dmabuf_size < 0)
-        dmabuf_size = maxsize;
-      if ((gsize) dmabuf_size < self->memory_sizes[p]) {
+      info = dmabuf_info (mem);
+      if (info == NULL) {
+        g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+            "Cannot identify downstream's dma-buf: %s.", g_strerror (errno));
+        return FALSE;
+      }
+      if (info->size < self->memory_sizes[p]) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
             "Downstream's dma-buf (plane %u) has %" G_GSIZE_FORMAT " bytes; "
             "device '%s' needs %" G_GSIZE_FORMAT " for this format "
-            "(sizeimage).", p, (gsize) dmabuf_size, path (self),
+            "(sizeimage).", p, info->size, path (self),
             self->memory_sizes[p]);
         return FALSE;
       }
+      keys[p] = info->inode;
     } else {
       GstMapInfo *map = &tmp->maps[p];
 
@@ -241,13 +258,7 @@ check_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, Slot * tmp,
         unmap_slot (tmp);
         return FALSE;
       }
-    }
-    (void) size;
-    if (!memory_key (self, mem, &tmp->maps[p], &keys[p])) {
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "Cannot identify downstream's dma-buf: %s.", g_strerror (errno));
-      unmap_slot (tmp);
-      return FALSE;
+      keys[p] = (guintptr) map->data;
     }
   }
   return TRUE;

@@ -56,6 +56,8 @@
 #include "gsttegracsibufferpool.h"
 #include "gsttegracsiimportqueue.h"
 #include "gsttegracsicaps.h"
+#include "gsttegracsiclock.h"
+#include "gsttegracsicontrols.h"
 #include "gsttegracsidevice.h"
 #include "gsttegracsiformat.h"
 
@@ -134,6 +136,8 @@ struct _GstTegraCsiSrc
   gboolean have_sequence;
   guint32 next_sequence;
   GstCaps *monotonic_caps;
+  GstClock *timestamp_clock;    /* the clock clock_monotonic is about */
+  gboolean clock_monotonic;
 
   /* Statistics, protected by the object lock. */
   guint64 captured;
@@ -195,32 +199,26 @@ gst_tegra_csi_error_frames_get_type (void)
   return type;
 }
 
-/* Returns the device with a reference, or NULL when not started. */
-static GstTegraCsiDevice *
-get_device (GstTegraCsiSrc * self)
+/* *@field (the device, the pool or the import queue) with a reference, or
+ * NULL; the pointers change under the object lock. */
+static gpointer
+ref_locked (GstTegraCsiSrc * self, gpointer field)
 {
-  GstTegraCsiDevice *device = NULL;
+  GstObject *obj;
 
   GST_OBJECT_LOCK (self);
-  if (self->device)
-    device = gst_object_ref (self->device);
+  obj = *(GstObject **) field ? gst_object_ref (*(GstObject **) field) : NULL;
   GST_OBJECT_UNLOCK (self);
 
-  return device;
+  return obj;
 }
 
-static GstTegraCsiImportQueue *
-get_import_queue (GstTegraCsiSrc * self)
-{
-  GstTegraCsiImportQueue *importq = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (self->importq)
-    importq = gst_object_ref (self->importq);
-  GST_OBJECT_UNLOCK (self);
-
-  return importq;
-}
+#define get_device(self) \
+    ((GstTegraCsiDevice *) ref_locked ((self), &(self)->device))
+#define get_pool(self) \
+    ((GstTegraCsiBufferPool *) ref_locked ((self), &(self)->pool))
+#define get_import_queue(self) \
+    ((GstTegraCsiImportQueue *) ref_locked ((self), &(self)->importq))
 
 /* Posts @error (a GstResourceError or GstStreamError made by a helper that
  * knows the precise cause) as the element's error message; frees it. */
@@ -233,95 +231,6 @@ post_gerror (GstTegraCsiSrc * self, GError * error)
   g_error_free (error);
 }
 
-static GstTegraCsiBufferPool *
-get_pool (GstTegraCsiSrc * self)
-{
-  GstTegraCsiBufferPool *pool = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (self->pool)
-    pool = gst_object_ref (self->pool);
-  GST_OBJECT_UNLOCK (self);
-
-  return pool;
-}
-
-/* ------------------------------------------------------------------ */
-/* Controls */
-
-static gboolean
-value_to_int64 (const GValue * value, gint64 * out)
-{
-  GValue v = G_VALUE_INIT;
-
-  if (G_VALUE_HOLDS_BOOLEAN (value)) {
-    *out = g_value_get_boolean (value);
-    return TRUE;
-  }
-
-  g_value_init (&v, G_TYPE_INT64);
-  if (!g_value_transform (value, &v))
-    return FALSE;
-  *out = g_value_get_int64 (&v);
-  g_value_unset (&v);
-  return TRUE;
-}
-
-typedef struct
-{
-  GstTegraCsiSrc *self;
-  GstTegraCsiDevice *device;
-} ApplyControls;
-
-static gboolean
-apply_one_control (GQuark field, const GValue * value, gpointer user_data)
-{
-  ApplyControls *ctx = user_data;
-  const gchar *name = g_quark_to_string (field);
-  const gchar *path = gst_tegra_csi_device_get_path (ctx->device);
-  struct v4l2_query_ext_ctrl ctrl;
-  gint64 v;
-  gint ret;
-
-  if (!value_to_int64 (value, &v)) {
-    GST_ELEMENT_WARNING (ctx->self, RESOURCE, SETTINGS,
-        ("Control '%s' of device '%s' needs an integer or boolean value.",
-            name, path), (NULL));
-    return TRUE;
-  }
-
-  ret = gst_tegra_csi_device_find_control (ctx->device, name, &ctrl);
-  if (ret < 0) {
-    GST_ELEMENT_WARNING (ctx->self, RESOURCE, SETTINGS,
-        ("Device '%s' has no control '%s'.", path, name),
-        ("VIDIOC_QUERY_EXT_CTRL: %s", g_strerror (-ret)));
-    return TRUE;
-  }
-
-  ret = gst_tegra_csi_device_set_control (ctx->device, ctrl.id, v);
-  if (ret < 0) {
-    GST_ELEMENT_WARNING (ctx->self, RESOURCE, SETTINGS,
-        ("Device '%s' refused %s=%" G_GINT64_FORMAT ".", path, name, v),
-        ("VIDIOC_S_EXT_CTRLS: %s", g_strerror (-ret)));
-    return TRUE;
-  }
-
-  GST_INFO_OBJECT (ctx->self, "control %s (0x%08x) set to %" G_GINT64_FORMAT,
-      name, ctrl.id, v);
-  return TRUE;
-}
-
-/* Applies @controls to the open device, posting a warning for each
- * control that cannot be set. */
-static void
-apply_controls (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
-    const GstStructure * controls)
-{
-  ApplyControls ctx = { self, device };
-
-  if (controls)
-    gst_structure_foreach (controls, apply_one_control, &ctx);
-}
 
 /* ------------------------------------------------------------------ */
 /* Probing */
@@ -478,7 +387,7 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   GST_OBJECT_UNLOCK (self);
   gst_caps_unref (probed);
 
-  apply_controls (self, device, controls);
+  gst_tegra_csi_controls_apply (GST_ELEMENT (self), device, controls);
 
   GST_OBJECT_LOCK (self);
   self->device = device;
@@ -547,6 +456,7 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
   gst_clear_caps (&self->probed_caps);
   GST_OBJECT_UNLOCK (self);
   self->format = NULL;
+  gst_clear_object (&self->timestamp_clock);
 
   return TRUE;
 }
@@ -915,48 +825,10 @@ post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
   }
 }
 
-/* TRUE when @clock reads CLOCK_MONOTONIC itself (the default system
- * clock): the driver's timestamps are then already on the pipeline clock. */
-static gboolean
-clock_is_monotonic (GstClock * clock)
-{
-  GstClockType type = GST_CLOCK_TYPE_REALTIME;
-
-  if (!GST_IS_SYSTEM_CLOCK (clock))
-    return FALSE;
-  g_object_get (clock, "clock-type", &type, NULL);
-  return type == GST_CLOCK_TYPE_MONOTONIC;
-}
-
-/* Reads @clock and CLOCK_MONOTONIC at (nearly) the same instant: the
- * pipeline clock is read between two monotonic reads, and of three tries
- * the one with the narrowest window wins (a preemption widens it). */
-static void
-sample_clocks (GstClock * clock, GstClockTime * clock_now,
-    GstClockTime * mono_now)
-{
-  GstClockTime best_window = GST_CLOCK_TIME_NONE;
-  guint i;
-
-  for (i = 0; i < 3; i++) {
-    struct timespec t1, t2;
-    GstClockTime c, m1, m2;
-
-    clock_gettime (CLOCK_MONOTONIC, &t1);
-    c = gst_clock_get_time (clock);
-    clock_gettime (CLOCK_MONOTONIC, &t2);
-    m1 = GST_TIMESPEC_TO_TIME (t1);
-    m2 = GST_TIMESPEC_TO_TIME (t2);
-    if (m2 - m1 < best_window) {
-      best_window = m2 - m1;
-      *clock_now = c;
-      *mono_now = m1 + (m2 - m1) / 2;
-    }
-  }
-}
-
 /* PTS = the driver's capture time (CLOCK_MONOTONIC) in running time of the
- * pipeline clock. Without a monotonic driver timestamp, the arrival time. */
+ * pipeline clock (gsttegracsiclock.c). Without a monotonic driver timestamp,
+ * the arrival time. Whether the clock is monotonic is asked once per clock,
+ * not per frame. */
 static void
 timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
 {
@@ -971,18 +843,13 @@ timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
     GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
     GstClockTime capture;
 
-    if (meta && clock_is_monotonic (clock)) {
-      capture = meta->timestamp;
-    } else {
-      GstClockTime now = 0, mono_now = 0;
-
-      sample_clocks (clock, &now, &mono_now);
-      capture = now;
-      /* the frame was captured (mono_now - raw) before now */
-      if (meta && mono_now > meta->timestamp)
-        capture = now > mono_now - meta->timestamp ?
-            now - (mono_now - meta->timestamp) : 0;
+    if (clock != self->timestamp_clock) {
+      gst_object_replace ((GstObject **) & self->timestamp_clock,
+          GST_OBJECT (clock));
+      self->clock_monotonic = gst_tegra_csi_clock_is_monotonic (clock);
     }
+    capture = gst_tegra_csi_clock_capture_time (clock, self->clock_monotonic,
+        meta ? meta->timestamp : GST_CLOCK_TIME_NONE);
     pts = capture > base ? capture - base : 0;
     gst_object_unref (clock);
   }
@@ -1313,7 +1180,7 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       /* Applied now when the device is open, else at start. */
       device = get_device (self);
       if (device) {
-        apply_controls (self, device, s);
+        gst_tegra_csi_controls_apply (GST_ELEMENT (self), device, s);
         gst_object_unref (device);
       }
       break;
@@ -1426,6 +1293,7 @@ gst_tegra_csi_src_finalize (GObject * object)
     gst_structure_free (self->extra_controls);
   gst_clear_caps (&self->probed_caps);
   gst_caps_unref (self->monotonic_caps);
+  gst_clear_object (&self->timestamp_clock);
   g_array_unref (self->fourccs);
   g_free (self->offered);
 
