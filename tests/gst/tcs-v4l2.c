@@ -77,6 +77,17 @@ find_nodes (void)
   }
 }
 
+/* The first capture node of @driver_name (sets driver and the nodes), as
+ * a new string, or NULL. */
+gchar *
+capture_node_of (const gchar * driver_name)
+{
+  driver = driver_name;
+  if (device == NULL)
+    find_nodes ();
+  return g_strdup (device);
+}
+
 guint32
 buf_type_of (gint fd)
 {

@@ -29,6 +29,7 @@ typedef struct
 
 gint open_node (const gchar * path, struct v4l2_capability *cap);
 void find_nodes (void);
+gchar *capture_node_of (const gchar * driver_name);
 guint32 buf_type_of (gint fd);
 void get_format (struct v4l2_format *fmt);
 guint32 fmt_bytesperline (const struct v4l2_format *fmt, guint plane);

@@ -164,15 +164,6 @@ bad_pool_new (Badness bad)
 
 /* ---- the pipeline ---- */
 
-/* Our driver's capture node (tcs-v4l2.c), a new string. */
-static gchar *
-find_device (void)
-{
-  driver = TEGRA_CSI_SG_DRIVER_NAME;
-  if (device == NULL)
-    find_nodes ();
-  return g_strdup (device);
-}
 
 static GstPadProbeReturn
 answer_allocation (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
@@ -204,7 +195,7 @@ static gchar *
 first_error (const gchar * io_mode, GstBufferPool * pool, GQuark * domain,
     gint * code)
 {
-  gchar *dev = find_device ();
+  gchar *dev = capture_node_of (TEGRA_CSI_SG_DRIVER_NAME);
   gchar *desc, *text = NULL;
   GstElement *pipe, *sink;
   GstMessage *msg;
@@ -303,7 +294,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_dmabuf_import_too_small)
 {
-  gchar *dev = find_device ();
+  gchar *dev = capture_node_of (TEGRA_CSI_SG_DRIVER_NAME);
 
   /* vgem rounds the half-size buffer up to whole 4096-byte lines */
   check_refusal ("dmabuf-import", bad_pool_new (BAD_SMALL_DMABUF),
@@ -318,7 +309,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_userptr_too_small)
 {
-  gchar *dev = find_device ();
+  gchar *dev = capture_node_of (TEGRA_CSI_SG_DRIVER_NAME);
 
   check_refusal ("userptr", bad_pool_new (BAD_SMALL_SYSMEM),
       g_strdup_printf ("Downstream's memory (plane 0) has %d bytes; "
@@ -332,7 +323,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_userptr_other_stride)
 {
-  gchar *dev = find_device ();
+  gchar *dev = capture_node_of (TEGRA_CSI_SG_DRIVER_NAME);
 
   check_refusal ("userptr", bad_pool_new (BAD_STRIDE),
       g_strdup_printf ("Downstream's buffers lay plane 0 out with stride "

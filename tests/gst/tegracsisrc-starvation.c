@@ -45,15 +45,6 @@ typedef struct
   guint max_buffers_seen;       /* stats "buffers" while running */
 } Sink;
 
-/* Our driver's capture node (tcs-v4l2.c), a new string. */
-static gchar *
-find_device (void)
-{
-  driver = TEGRA_CSI_SG_DRIVER_NAME;
-  if (device == NULL)
-    find_nodes ();
-  return g_strdup (device);
-}
 
 /* A counter of the driver's debugfs stats of channel 0 (uapi header). */
 static guint64
@@ -145,7 +136,7 @@ typedef struct
 static void
 run (const gchar * props, Sink * sink, Bus * bus, GstStructure ** stats)
 {
-  gchar *dev = find_device ();
+  gchar *dev = capture_node_of (TEGRA_CSI_SG_DRIVER_NAME);
   gchar *desc;
   GstElement *pipe, *src, *appsink;
   GstBus *b;
