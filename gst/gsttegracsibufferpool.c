@@ -515,13 +515,14 @@ set_monotonic_timestamp (GstTegraCsiBufferPool * self, GstBuffer * buf,
     return;
   }
 
-  if (meta == NULL) {
-    meta = gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps,
-        GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE);
-    GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
-    GST_META_FLAG_SET (meta, GST_META_FLAG_LOCKED);
+  if (meta) {
+    meta->timestamp = GST_TIMEVAL_TO_TIME (vbuf->timestamp);
+    return;
   }
-  meta->timestamp = GST_TIMEVAL_TO_TIME (vbuf->timestamp);
+  meta = gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps,
+      GST_TIMEVAL_TO_TIME (vbuf->timestamp), GST_CLOCK_TIME_NONE);
+  GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
+  GST_META_FLAG_SET (meta, GST_META_FLAG_LOCKED);
 }
 
 static GstFlowReturn
