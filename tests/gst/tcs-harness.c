@@ -11,6 +11,17 @@
 #include <gst/allocators/allocators.h>
 
 #include <string.h>
+#include <sys/stat.h>
+
+/* The inode of dma-buf @fd: what identifies the dma-buf, whereas the fd
+ * number is recycled by the kernel as soon as it is closed. 0 on error. */
+guint64
+dmabuf_inode (gint fd)
+{
+  struct stat st;
+
+  return fd >= 0 && fstat (fd, &st) == 0 ? (guint64) st.st_ino : 0;
+}
 
 static GstPadProbeReturn
 record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
@@ -33,18 +44,32 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   f.raw = ts ? ts->timestamp : GST_CLOCK_TIME_NONE;
   gst_caps_unref (ts_caps);
 
+  f.n_mems = MIN (gst_buffer_n_memory (buf), GST_VIDEO_MAX_PLANES);
+  for (i = 0; i < f.n_mems; i++) {
+    mem = gst_buffer_peek_memory (buf, i);
+    f.mem_size[i] = mem->size;
+    f.mem_dmabuf[i] = gst_is_dmabuf_memory (mem);
+    if (f.mem_dmabuf[i]) {
+      gint fd = gst_dmabuf_memory_get_fd (mem);
+
+      f.mem_exported[i] = fd_exported_by_vb2 (fd);
+      f.mem_ino[i] = dmabuf_inode (fd);
+    }
+  }
   mem = gst_buffer_peek_memory (buf, 0);
-  f.dmabuf = gst_is_dmabuf_memory (mem);
+  f.dmabuf = f.mem_dmabuf[0];
   f.fd = f.dmabuf ? gst_dmabuf_memory_get_fd (mem) : -1;
-  if (f.dmabuf)
-    f.exported = fd_exported_by_vb2 (f.fd);
+  f.exported = f.mem_exported[0];
+  f.ino = f.mem_ino[0];
 
   vmeta = gst_buffer_get_video_meta (buf);
   if (vmeta) {
     f.has_vmeta = TRUE;
     f.n_planes = vmeta->n_planes;
-    for (i = 0; i < vmeta->n_planes; i++)
+    for (i = 0; i < vmeta->n_planes; i++) {
       f.stride[i] = vmeta->stride[i];
+      f.plane_offset[i] = vmeta->offset[i];
+    }
   }
 
   if (gst_buffer_map (buf, &map, GST_MAP_READ)) {

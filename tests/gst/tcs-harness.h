@@ -16,7 +16,15 @@ typedef struct
   guint64 offset;
   gboolean corrupted, dmabuf, exported, has_vmeta;
   gint fd;                      /* dma-buf fd of memory 0, or -1 */
+  guint64 ino;                  /* inode of memory 0's dma-buf, or 0: the
+                                 * dma-buf's identity (fd numbers recycle) */
+  guint n_mems;                 /* memories of the buffer */
+  gboolean mem_dmabuf[GST_VIDEO_MAX_PLANES];    /* memory i is a dma-buf */
+  gboolean mem_exported[GST_VIDEO_MAX_PLANES];  /* ... exported by vb2 */
+  guint64 mem_ino[GST_VIDEO_MAX_PLANES];        /* its inode, or 0 */
+  gsize mem_size[GST_VIDEO_MAX_PLANES];         /* its size */
   gint stride[GST_VIDEO_MAX_PLANES];
+  gsize plane_offset[GST_VIDEO_MAX_PLANES];     /* GstVideoMeta offsets */
   guint n_planes;
   guint32 first_word, line1_word;       /* counter pattern check */
   gboolean mapped;
@@ -68,6 +76,10 @@ GstStructure *run_stats (Run * run);
 void run_stop (Run * run);
 
 #define FRAME(run, i) (&g_array_index ((run)->rec.frames, Frame, (i)))
+
+/* The inode of dma-buf @fd (0 on error): its identity; fd numbers are
+ * recycled as soon as they are closed. */
+guint64 dmabuf_inode (gint fd);
 
 /* Field @name of a stats structure; fails if it has none. */
 guint64 stat_u64 (const GstStructure * s, const gchar * name);

@@ -7,7 +7,7 @@
  *                                   needing no device
  *   tegracsi-deviceprovider guest   the same, then probing, element
  *                                   creation, hotplug and hiding against
- *                                   the guest's nodes; exits 77 (skip)
+ *                                   the guest's nodes; fails
  *                                   outside the guest
  *
  * In the guest: TEGRACSI_TEST_CHANNELS is how many channels our driver was
@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <linux/videodev2.h>
 
+#include "tcs-check.h"
 #include "gsttegracsiformat.h"
 
 #define PROVIDER "tegracsideviceprovider"
@@ -649,11 +650,11 @@ main (int argc, char **argv)
 
   guest = argc > 1 && g_str_equal (argv[1], "guest");
   if (guest && !in_guest ()) {
-    g_print ("SKIP: the guest cases run in the QEMU guest only "
+    g_print ("FAIL: the guest cases run in the QEMU guest only "
         "(tests/vm/run --udev)\n");
-    return 77;
+    return 1;
   }
 
-  return gst_check_run_suite (deviceprovider_suite (guest),
-      "tegracsi-deviceprovider", __FILE__);
+  return tcs_check_run_suite (deviceprovider_suite (guest),
+      "tegracsi-deviceprovider");
 }

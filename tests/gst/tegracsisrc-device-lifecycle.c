@@ -98,11 +98,8 @@ GST_START_TEST (test_two_channels)
   gchar *first = device;
   Run a, b;
 
-  if (device2 == NULL) {
-    GST_INFO ("one capture node only, nothing to test");
-    g_free (caps);
-    return;
-  }
+  fail_unless (device2 != NULL, "no second capture node of %s: this test "
+      "runs in a guest with two channels (virtual_channels=2)", driver);
   run_start (&a, "", caps);
   device = device2;
   run_start (&b, "", caps);
@@ -110,7 +107,9 @@ GST_START_TEST (test_two_channels)
   wait_frames (&a, 10);
   wait_frames (&b, 10);
   fail_unless (a.error == NULL && b.error == NULL);
-  fail_unless (FRAME (&a, 0)->fd != FRAME (&b, 0)->fd);
+  fail_unless (FRAME (&a, 0)->ino != 0 && FRAME (&b, 0)->ino != 0);
+  fail_unless (FRAME (&a, 0)->ino != FRAME (&b, 0)->ino,
+      "both channels handed out the same dma-buf");
   run_stop (&b);
   run_stop (&a);
   g_free (caps);

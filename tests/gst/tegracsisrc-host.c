@@ -7,6 +7,7 @@
 #include <gst/video/video.h>
 #include <string.h>
 
+#include "tcs-check.h"
 #include "gsttegracsiformat.h"
 
 /* Every fourcc of the table maps to caps that map back to a row with the
@@ -417,4 +418,4 @@ tegracsisrc_host_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (tegracsisrc_host);
+TCS_CHECK_MAIN (tegracsisrc_host);

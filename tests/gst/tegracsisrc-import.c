@@ -23,6 +23,7 @@
 #include <drm_mode.h>
 #include <linux/tegra-csi-sg.h>
 
+#include "tcs-check.h"
 #include "tcs-v4l2.h"
 
 #define WIDTH 320
@@ -351,4 +352,4 @@ import_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (import);
+TCS_CHECK_MAIN (import);

@@ -23,6 +23,7 @@
 
 #include <linux/tegra-csi-sg.h>
 
+#include "tcs-check.h"
 #include "tcs-v4l2.h"
 
 #define WIDTH 320
@@ -320,4 +321,4 @@ starvation_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (starvation);
+TCS_CHECK_MAIN (starvation);
