@@ -250,8 +250,8 @@ on_new_sample (GstAppSink * sink, gpointer user_data)
 
 /* Captures, checks every frame, prints a summary. Exit status 0 when all
  * frames arrived in our memory with the right content and nothing was
- * copied (or, with --expect-error, when that error came); 77 when there is
- * no capture device (the test suite's "skipped"). */
+ * copied (or, with --expect-error, when that error came before any frame
+ * was captured); 1 otherwise, also when there is no capture device. */
 int
 main (int argc, char **argv)
 {
@@ -302,7 +302,7 @@ main (int argc, char **argv)
   g_option_context_free (ctx);
   if (!g_file_test (device, G_FILE_TEST_EXISTS)) {
     g_printerr ("no capture device %s\n", device);
-    return 77;
+    return 1;
   }
 
   desc = g_strdup_printf ("tegracsisrc name=src device=%s io-mode=userptr "
@@ -366,6 +366,12 @@ main (int argc, char **argv)
       ok = strstr (error->message, *e) != NULL;
     g_print ("%s\n", ok ? "the expected error came" :
         "FAILED: the expected error did not come");
+    /* refused before the first frame: nothing captured, nothing received */
+    if (ok && (cap.frames != 0 || captured != 0)) {
+      g_print ("FAILED: %u frames received, %" G_GUINT64_FORMAT " captured "
+          "before the error; expected none\n", cap.frames, captured);
+      ok = FALSE;
+    }
   } else {
     ok = error == NULL && cap.frames == (guint) frames &&
         cap.verified == cap.frames && cap.outside == 0 && copied == 0;

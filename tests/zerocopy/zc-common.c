@@ -518,6 +518,14 @@ gchar *zc_run(GstElement *pipe, guint timeout_s)
 	return text;
 }
 
+gint zc_check_frames(const struct zc_follow *f, guint want)
+{
+	if (f->frames != want)
+		return zc_fail("%u of the %u frames requested reached the importer", f->frames,
+			       want);
+	return 0;
+}
+
 gint zc_check_stats(GstElement *pipe, guint frames)
 {
 	GstElement *src = gst_bin_get_by_name(GST_BIN(pipe), "src");

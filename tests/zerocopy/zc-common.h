@@ -12,7 +12,6 @@
 #define ZC_DRIVER "tegra-csi-sg"
 /* KBUILD_MODNAME of the driver: the exporter name of its dma-bufs */
 #define ZC_EXPORTER "tegra_csi_sg"
-#define ZC_SKIP 77
 /* the driver's counters of channel 0 (root only; the guest mounts debugfs) */
 #define ZC_DEBUGFS_STATS "/sys/kernel/debug/tegra-csi-sg/0/stats"
 
@@ -120,6 +119,9 @@ gchar *zc_run(GstElement *pipe, guint timeout_s);
  * reported as GST_CORE_ERROR_FAILED from "(none)".
  */
 GError *zc_run_error(GstElement *pipe, guint timeout_s, gchar **source);
+/* Checks that exactly @want frames (the pipeline's num-buffers) reached the
+ * followed pad: an early EOS or an error after some frames fails. */
+gint zc_check_frames(const struct zc_follow *f, guint want);
 /* Checks captured == frames and bytes-copied == 0; returns failures. */
 gint zc_check_stats(GstElement *pipe, guint frames);
 
