@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <linux/videodev2.h>
 
-#define TCS_SKIP 77
 #define TCS_TEST_MAX_CHANNELS 6
 
 /* Print "FAIL: ..." / "ok: ..." / "# ..." lines. */
