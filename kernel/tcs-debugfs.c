@@ -27,6 +27,11 @@ static const struct {
 	TCS_STAT(userptr_pins),
 	TCS_STAT(dmabuf_attach),
 	TCS_STAT(dmabuf_map),
+	TCS_STAT(userptr_unpins),
+	TCS_STAT(dmabuf_detach),
+	TCS_STAT(dmabuf_unmap),
+	TCS_STAT(iova_ranges_mapped),
+	TCS_STAT(iova_ranges_unmapped),
 };
 
 static int tcs_stats_show(struct seq_file *s, void *unused)

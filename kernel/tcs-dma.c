@@ -171,6 +171,7 @@ static void tcs_iova_unmap(struct tcs_channel *chan, struct tcs_iova_map *map)
 	iommu_unmap(iommu->domain, map->iova, map->mapped);
 	atomic64_inc(&chan->stats.iommu_unmap);
 	gen_pool_free(iommu->iova_pool, map->iova, map->mapped + PAGE_SIZE);
+	atomic64_inc(&chan->stats.iova_ranges_unmapped);
 	if (map->dbuf)
 		dma_buf_put(map->dbuf);
 	kfree(map);
@@ -273,6 +274,7 @@ static struct tcs_iova_map *tcs_iova_map_sgt(struct tcs_channel *chan,
 	map->mapped = total;
 	map->users = 1;
 	INIT_LIST_HEAD(&map->node);
+	atomic64_inc(&chan->stats.iova_ranges_mapped);
 	return map;
 
 err_unmap:

@@ -312,6 +312,7 @@ err_free_table:
 	sg_free_table(&buf->sgt);
 err_put_vec:
 	vb2_destroy_framevec(buf->vec);
+	atomic64_inc(&chan->stats.userptr_unpins);
 err_free_buf:
 	kfree(buf);
 	return ERR_PTR(ret);
@@ -331,6 +332,7 @@ static void tcs_mem_put_userptr(void *buf_priv)
 		for (i = 0; i < buf->num_pages; i++)
 			set_page_dirty_lock(buf->pages[i]);
 	vb2_destroy_framevec(buf->vec);
+	atomic64_inc(&buf->chan->stats.userptr_unpins);
 	kfree(buf);
 }
 
@@ -564,6 +566,7 @@ static void tcs_mem_detach_dmabuf(void *buf_priv)
 		dma_buf_unmap_attachment_unlocked(buf->db_attach, buf->dma_sgt,
 						  buf->dir);
 	dma_buf_detach(buf->db_attach->dmabuf, buf->db_attach);
+	atomic64_inc(&buf->chan->stats.dmabuf_detach);
 	kfree(buf);
 }
 
@@ -592,6 +595,7 @@ static int tcs_mem_map_dmabuf(void *buf_priv)
 			buf->chan->id, len, buf->size);
 		dma_buf_unmap_attachment_unlocked(buf->db_attach, sgt,
 						  buf->dir);
+		atomic64_inc(&buf->chan->stats.dmabuf_unmap);
 		return -EINVAL;
 	}
 
@@ -607,6 +611,7 @@ static void tcs_mem_unmap_dmabuf(void *buf_priv)
 		return;
 	dma_buf_unmap_attachment_unlocked(buf->db_attach, buf->dma_sgt,
 					  buf->dir);
+	atomic64_inc(&buf->chan->stats.dmabuf_unmap);
 	buf->dma_sgt = NULL;
 }
 

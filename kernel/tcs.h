@@ -45,6 +45,15 @@
  * @userptr_pins: USERPTR planes pinned.
  * @dmabuf_attach: dma-buf attachments made.
  * @dmabuf_map: dma-buf attachment mappings made.
+ * @userptr_unpins: USERPTR planes unpinned.
+ * @dmabuf_detach: dma-buf attachments dropped.
+ * @dmabuf_unmap: dma-buf attachment mappings dropped.
+ * @iova_ranges_mapped: planes mapped into the driver's IOMMU domain.
+ * @iova_ranges_unmapped: such mappings removed.
+ *
+ * When every buffer is freed (all file handles closed), each count of the
+ * second group equals its partner in the first: the test runner checks
+ * this before it unloads the driver.
  */
 struct tcs_stats {
 	atomic64_t frames_produced;
@@ -56,6 +65,11 @@ struct tcs_stats {
 	atomic64_t userptr_pins;
 	atomic64_t dmabuf_attach;
 	atomic64_t dmabuf_map;
+	atomic64_t userptr_unpins;
+	atomic64_t dmabuf_detach;
+	atomic64_t dmabuf_unmap;
+	atomic64_t iova_ranges_mapped;
+	atomic64_t iova_ranges_unmapped;
 };
 
 /**

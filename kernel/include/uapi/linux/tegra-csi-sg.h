@@ -107,6 +107,16 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
  *   userptr_pins         USERPTR buffers pinned (vb2 get_userptr)
  *   dmabuf_attach        dma-buf attachments made (vb2 attach_dmabuf)
  *   dmabuf_map           dma-buf attachment mappings (vb2 map_dmabuf)
+ *   userptr_unpins       USERPTR buffers unpinned (vb2 put_userptr)
+ *   dmabuf_detach        dma-buf attachments dropped (vb2 detach_dmabuf)
+ *   dmabuf_unmap         dma-buf attachment mappings dropped (vb2
+ *                        unmap_dmabuf)
+ *   iova_ranges_mapped   planes mapped into the driver's IOMMU domain
+ *   iova_ranges_unmapped such mappings removed
+ * Once every buffer of a channel is freed (every file handle closed), each
+ * of the last five equals its partner: userptr_pins, dmabuf_attach,
+ * dmabuf_map, iova_ranges_mapped (tests/vm/run checks this at the end of
+ * every run). New counters are only ever appended.
  */
 
 #endif /* _UAPI_LINUX_TEGRA_CSI_SG_H */
