@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Usage: SRCDIR OUTDIR KDIR. Builds tegra-csi-sg.ko out of tree.
-# Kbuild writes its objects next to the sources (M=), so the sources are
-# copied to OUTDIR/src first; the module ends up as OUTDIR/tegra-csi-sg.ko.
+# Usage: SRCDIR OUTDIR KDIR. Builds tegra-csi-sg.ko and tegra-csi-sg-virt.ko
+# out of tree. Kbuild writes its objects next to the sources (M=), so the
+# sources are copied to OUTDIR/src first; the modules end up in OUTDIR.
 set -eu
 src=$1 out=$2 kdir=$3
 
@@ -16,5 +16,7 @@ cmp -s "$f" "$out/src/include/uapi/linux/tegra-csi-sg.h" ||
 
 # No vmlinux in the headers package, so no BTF for the module.
 make -s -C "$kdir" M="$out/src" W=1 CONFIG_DEBUG_INFO_BTF_MODULES= modules
-cp "$out/src/tegra-csi-sg.ko" "$out/tegra-csi-sg.ko.tmp"
-mv "$out/tegra-csi-sg.ko.tmp" "$out/tegra-csi-sg.ko"
+for m in tegra-csi-sg tegra-csi-sg-virt; do
+	cp "$out/src/$m.ko" "$out/$m.ko.tmp"
+	mv "$out/$m.ko.tmp" "$out/$m.ko"
+done

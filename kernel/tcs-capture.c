@@ -2,10 +2,13 @@
 /*
  * tegra-csi-sg: the capture video nodes and their vb2 queues.
  *
- * Buffers userspace queues wait on &tcs_channel.queued; while streaming, the
- * core keeps the engine's hardware queue (&tcs_backend.hw_queue_depth deep)
- * filled from that list, and the engine returns each buffer through
- * tcs_capture_frame_done().
+ * Buffers userspace queues wait on &tcs_channel.queued. While streaming the
+ * backend takes them one at a time (tcs_capture_next_buffer(): they move to
+ * &tcs_channel.active), programs them from a context that may sleep, and
+ * reports each with tcs_capture_buffer_done() from thread context. The
+ * nodes use the single-planar API, or the multi-planar one when the
+ * backend asks for it (&tcs_channel_caps.mplane); the format is kept in
+ * multi-planar form either way.
  */
 
 #include <linux/log2.h>
@@ -17,54 +20,126 @@
 #include "tcs.h"
 #include "tcs-compat.h"
 
-/* Must be called with chan->lock held. */
-static void tcs_capture_feed(struct tcs_channel *chan)
+/**
+ * tcs_capture_next_buffer() - take the next buffer to program
+ * @chan: the channel.
+ *
+ * Hands the oldest buffer userspace queued to the backend, which owns it
+ * until it reports it done or gives it back. Any context.
+ *
+ * Return: the buffer, or NULL when none is queued, while the hand-out is
+ * paused, and once streaming is stopping.
+ */
+struct tcs_buffer *tcs_capture_next_buffer(struct tcs_channel *chan)
 {
-	const struct tcs_backend *be = chan->tcs->backend;
-	struct tcs_buffer *buf;
+	struct tcs_buffer *buf = NULL;
+	unsigned long flags;
+	unsigned int p;
 
-	lockdep_assert_held(&chan->lock);
-
-	while (chan->streaming && chan->in_hw < be->hw_queue_depth &&
-	       !list_empty(&chan->queued)) {
+	spin_lock_irqsave(&chan->lock, flags);
+	if (chan->streaming && !chan->paused && !list_empty(&chan->queued)) {
 		buf = list_first_entry(&chan->queued, struct tcs_buffer, list);
 		list_move_tail(&buf->list, &chan->active);
-		chan->in_hw++;
-		atomic64_add(buf->dma.nsegs, &chan->stats.descriptors_written);
-		be->ops->queue_buffer(chan, buf);
 	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+
+	if (buf)
+		for (p = 0; p < buf->num_planes; p++)
+			atomic64_add(buf->dma[p].nsegs,
+				     &chan->stats.descriptors_written);
+	return buf;
 }
+EXPORT_SYMBOL_GPL(tcs_capture_next_buffer);
 
 /**
- * tcs_capture_frame_done() - the engine finished with a buffer
+ * tcs_capture_return_buffer() - give back a buffer that was never programmed
  * @chan: the channel.
- * @buf: a buffer the engine was given with &tcs_backend_ops.queue_buffer.
+ * @buf: a buffer from tcs_capture_next_buffer() that the engine has not
+ *	written and will not write.
+ *
+ * It goes back to the head of the queue and is the next one handed out, so
+ * that the order userspace queued buffers in is kept (a reset). Any context.
+ */
+void tcs_capture_return_buffer(struct tcs_channel *chan,
+			       struct tcs_buffer *buf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	list_move(&buf->list, &chan->queued);
+	spin_unlock_irqrestore(&chan->lock, flags);
+	atomic64_inc(&chan->stats.buffers_returned);
+}
+EXPORT_SYMBOL_GPL(tcs_capture_return_buffer);
+
+/**
+ * tcs_capture_buffer_done() - the engine finished with a buffer
+ * @chan: the channel.
+ * @buf: a buffer from tcs_capture_next_buffer().
  * @sequence: the frame's sequence number.
  * @timestamp_ns: CLOCK_MONOTONIC time the engine stamped the frame.
  * @state: VB2_BUF_STATE_DONE or VB2_BUF_STATE_ERROR.
  *
- * The frame-done callback of the backend interface. May be called in atomic
- * context; must not be called after &tcs_backend_ops.stop returned.
+ * Sets every plane's payload to the format's size and returns the buffer
+ * to vb2, whose finish does the CPU cache maintenance of the whole buffer.
+ * Thread context only (it may sleep); never after &tcs_backend_ops.stop
+ * returned.
  */
-void tcs_capture_frame_done(struct tcs_channel *chan, struct tcs_buffer *buf,
-			    u32 sequence, u64 timestamp_ns,
-			    enum vb2_buffer_state state)
+void tcs_capture_buffer_done(struct tcs_channel *chan, struct tcs_buffer *buf,
+			     u32 sequence, u64 timestamp_ns,
+			     enum vb2_buffer_state state)
 {
 	unsigned long flags;
+	unsigned int p;
 
+	might_sleep();
 	buf->vb.sequence = sequence;
 	buf->vb.field = V4L2_FIELD_NONE;
 	buf->vb.vb2_buf.timestamp = timestamp_ns;
-	vb2_set_plane_payload(&buf->vb.vb2_buf, 0, chan->fmt.sizeimage);
+	for (p = 0; p < buf->vb.vb2_buf.num_planes; p++)
+		vb2_set_plane_payload(&buf->vb.vb2_buf, p,
+				      chan->fmt.plane_fmt[p].sizeimage);
 
 	spin_lock_irqsave(&chan->lock, flags);
 	list_del(&buf->list);
-	chan->in_hw--;
-	tcs_capture_feed(chan);
 	spin_unlock_irqrestore(&chan->lock, flags);
 
 	vb2_buffer_done(&buf->vb.vb2_buf, state);
 }
+EXPORT_SYMBOL_GPL(tcs_capture_buffer_done);
+
+/**
+ * tcs_capture_pause() - stop handing out buffers (an engine reset)
+ * @chan: the channel.
+ *
+ * Until tcs_capture_resume(), tcs_capture_next_buffer() returns NULL.
+ * Buffers the backend holds stay its own. Any context.
+ */
+void tcs_capture_pause(struct tcs_channel *chan)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	chan->paused = true;
+	spin_unlock_irqrestore(&chan->lock, flags);
+}
+EXPORT_SYMBOL_GPL(tcs_capture_pause);
+
+/**
+ * tcs_capture_resume() - hand out buffers again after tcs_capture_pause()
+ * @chan: the channel.
+ *
+ * Any context.
+ */
+void tcs_capture_resume(struct tcs_channel *chan)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	chan->paused = false;
+	spin_unlock_irqrestore(&chan->lock, flags);
+}
+EXPORT_SYMBOL_GPL(tcs_capture_resume);
 
 /**
  * tcs_capture_queue_error() - the engine cannot go on
@@ -72,12 +147,15 @@ void tcs_capture_frame_done(struct tcs_channel *chan, struct tcs_buffer *buf,
  *
  * Marks the queue in error: poll() reports EPOLLERR and QBUF/DQBUF fail
  * with EIO until streaming is stopped. Buffers are returned at STREAMOFF.
+ * Any context.
  */
 void tcs_capture_queue_error(struct tcs_channel *chan)
 {
 	vb2_queue_error(&chan->queue);
 }
+EXPORT_SYMBOL_GPL(tcs_capture_queue_error);
 
+/* Returns every buffer on both lists to vb2 in @state. */
 static void tcs_capture_return_all(struct tcs_channel *chan,
 				   enum vb2_buffer_state state)
 {
@@ -88,7 +166,6 @@ static void tcs_capture_return_all(struct tcs_channel *chan,
 	spin_lock_irqsave(&chan->lock, flags);
 	list_splice_init(&chan->active, &list);
 	list_splice_tail_init(&chan->queued, &list);
-	chan->in_hw = 0;
 	spin_unlock_irqrestore(&chan->lock, flags);
 
 	list_for_each_entry_safe(buf, tmp, &list, list) {
@@ -104,15 +181,23 @@ static int tcs_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 			   struct device *alloc_devs[])
 {
 	struct tcs_channel *chan = vb2_get_drv_priv(q);
-	unsigned int size = chan->fmt.sizeimage;
+	const struct v4l2_pix_format_mplane *fmt = &chan->fmt;
+	unsigned int p;
 
 	/* CREATE_BUFS: at least the current frame, at most the largest one. */
-	if (*nplanes)
-		return *nplanes != 1 || sizes[0] < size ||
-		       sizes[0] > TCS_MAX_SIZEIMAGE ? -EINVAL : 0;
+	if (*nplanes) {
+		if (*nplanes != fmt->num_planes)
+			return -EINVAL;
+		for (p = 0; p < fmt->num_planes; p++)
+			if (sizes[p] < fmt->plane_fmt[p].sizeimage ||
+			    sizes[p] > TCS_MAX_SIZEIMAGE)
+				return -EINVAL;
+		return 0;
+	}
 
-	*nplanes = 1;
-	sizes[0] = size;
+	*nplanes = fmt->num_planes;
+	for (p = 0; p < fmt->num_planes; p++)
+		sizes[p] = fmt->plane_fmt[p].sizeimage;
 	return 0;
 }
 
@@ -134,30 +219,39 @@ static int tcs_buf_prepare(struct vb2_buffer *vb)
 {
 	struct tcs_channel *chan = vb2_get_drv_priv(vb->vb2_queue);
 	struct tcs_buffer *buf = to_tcs_buffer(vb);
-	unsigned long size = chan->fmt.sizeimage;
+	unsigned int p;
 
-	if (vb2_plane_size(vb, 0) < size) {
-		dev_dbg(chan->tcs->dev, "ch%u: plane of %lu bytes, need %lu\n",
-			chan->id, vb2_plane_size(vb, 0), size);
+	if (buf->num_planes != chan->fmt.num_planes)
 		return -EINVAL;
+	for (p = 0; p < chan->fmt.num_planes; p++) {
+		unsigned long size = chan->fmt.plane_fmt[p].sizeimage;
+
+		if (vb2_plane_size(vb, p) < size || buf->dma[p].size < size) {
+			dev_dbg(chan->tcs->dev,
+				"ch%u: plane %u of %lu bytes, need %lu\n",
+				chan->id, p, vb2_plane_size(vb, p), size);
+			return -EINVAL;
+		}
+		vb2_set_plane_payload(vb, p, size);
 	}
-	if (!buf->dma.valid)
-		return -EINVAL;
-
-	vb2_set_plane_payload(vb, 0, size);
 	return 0;
 }
 
 static void tcs_buf_queue(struct vb2_buffer *vb)
 {
 	struct tcs_channel *chan = vb2_get_drv_priv(vb->vb2_queue);
+	const struct tcs_backend_ops *ops = chan->tcs->backend->ops;
 	struct tcs_buffer *buf = to_tcs_buffer(vb);
 	unsigned long flags;
+	bool streaming;
 
 	spin_lock_irqsave(&chan->lock, flags);
 	list_add_tail(&buf->list, &chan->queued);
-	tcs_capture_feed(chan);
+	streaming = chan->streaming;
 	spin_unlock_irqrestore(&chan->lock, flags);
+
+	if (streaming && ops->buffer_queued)
+		ops->buffer_queued(chan);
 }
 
 static int tcs_start_streaming(struct vb2_queue *q, unsigned int count)
@@ -167,10 +261,9 @@ static int tcs_start_streaming(struct vb2_queue *q, unsigned int count)
 	unsigned long flags;
 	int ret;
 
-	/* Program the engine's queue ahead, then start. */
 	spin_lock_irqsave(&chan->lock, flags);
 	chan->streaming = true;
-	tcs_capture_feed(chan);
+	chan->paused = false;
 	spin_unlock_irqrestore(&chan->lock, flags);
 
 	ret = ops->start(chan);
@@ -191,12 +284,12 @@ static void tcs_stop_streaming(struct vb2_queue *q)
 	struct tcs_channel *chan = vb2_get_drv_priv(q);
 	unsigned long flags;
 
-	/* After stop() the engine completes nothing more. */
-	chan->tcs->backend->ops->stop(chan);
-
+	/* No more buffers for the backend, then stop it. */
 	spin_lock_irqsave(&chan->lock, flags);
 	chan->streaming = false;
 	spin_unlock_irqrestore(&chan->lock, flags);
+
+	chan->tcs->backend->ops->stop(chan);
 
 	tcs_capture_return_all(chan, VB2_BUF_STATE_ERROR);
 }
@@ -229,58 +322,118 @@ static int tcs_querycap(struct file *file, void *fh,
 
 static int tcs_enum_fmt(struct file *file, void *fh, struct v4l2_fmtdesc *f)
 {
-	if (f->index >= tcs_num_formats)
-		return -EINVAL;
-	f->pixelformat = tcs_formats[f->index].fourcc;
+	struct tcs_channel *chan = video_drvdata(file);
+	unsigned int i, n = 0;
+
+	/* The single-planar API offers the one-memory-plane formats only. */
+	for (i = 0; i < chan->caps.num_formats; i++) {
+		const struct v4l2_format_info *info =
+			v4l2_format_info(chan->caps.formats[i].fourcc);
+
+		if (!chan->caps.mplane && info->mem_planes != 1)
+			continue;
+		if (n++ == f->index) {
+			f->pixelformat = chan->caps.formats[i].fourcc;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int tcs_g_fmt_mp(struct file *file, void *fh, struct v4l2_format *f)
+{
+	struct tcs_channel *chan = video_drvdata(file);
+
+	f->fmt.pix_mp = chan->fmt;
 	return 0;
+}
+
+static int tcs_try_fmt_mp(struct file *file, void *fh, struct v4l2_format *f)
+{
+	struct tcs_channel *chan = video_drvdata(file);
+
+	tcs_format_fill(chan, &f->fmt.pix_mp, NULL);
+	return 0;
+}
+
+static int tcs_set_fmt(struct tcs_channel *chan,
+		       struct v4l2_pix_format_mplane *pix)
+{
+	const struct tcs_backend_ops *ops = chan->tcs->backend->ops;
+	const struct v4l2_format_info *info;
+	const struct tcs_format *tfmt;
+	int ret;
+
+	/* The buffers are sized for the current format. */
+	if (vb2_is_busy(&chan->queue))
+		return -EBUSY;
+
+	tfmt = tcs_format_fill(chan, pix, &info);
+	if (ops->set_format) {
+		ret = ops->set_format(chan, pix);
+		if (ret)
+			return ret;
+	}
+	chan->fmt = *pix;
+	chan->tfmt = tfmt;
+	chan->finfo = info;
+	return 0;
+}
+
+static int tcs_s_fmt_mp(struct file *file, void *fh, struct v4l2_format *f)
+{
+	return tcs_set_fmt(video_drvdata(file), &f->fmt.pix_mp);
 }
 
 static int tcs_g_fmt(struct file *file, void *fh, struct v4l2_format *f)
 {
 	struct tcs_channel *chan = video_drvdata(file);
 
-	f->fmt.pix = chan->fmt;
+	tcs_format_to_single(&chan->fmt, &f->fmt.pix);
 	return 0;
 }
 
 static int tcs_try_fmt(struct file *file, void *fh, struct v4l2_format *f)
 {
-	tcs_format_fill(&f->fmt.pix, NULL);
+	struct tcs_channel *chan = video_drvdata(file);
+	struct v4l2_pix_format_mplane mp;
+
+	tcs_format_from_single(&f->fmt.pix, &mp);
+	tcs_format_fill(chan, &mp, NULL);
+	tcs_format_to_single(&mp, &f->fmt.pix);
 	return 0;
 }
 
 static int tcs_s_fmt(struct file *file, void *fh, struct v4l2_format *f)
 {
 	struct tcs_channel *chan = video_drvdata(file);
-	const struct tcs_format *tfmt;
+	struct v4l2_pix_format_mplane mp;
+	int ret;
 
-	/* The buffers are sized for the current format. */
-	if (vb2_is_busy(&chan->queue))
-		return -EBUSY;
-
-	tcs_format_fill(&f->fmt.pix, &tfmt);
-	chan->fmt = f->fmt.pix;
-	chan->tfmt = tfmt;
-	return 0;
+	tcs_format_from_single(&f->fmt.pix, &mp);
+	ret = tcs_set_fmt(chan, &mp);
+	if (!ret)
+		tcs_format_to_single(&mp, &f->fmt.pix);
+	return ret;
 }
 
 static int tcs_enum_framesizes(struct file *file, void *fh,
 			       struct v4l2_frmsizeenum *fsize)
 {
-	return tcs_format_enum_sizes(fsize);
+	return tcs_format_enum_sizes(video_drvdata(file), fsize);
 }
 
 static int tcs_enum_frameintervals(struct file *file, void *fh,
 				   struct v4l2_frmivalenum *fival)
 {
-	return tcs_format_enum_intervals(fival);
+	return tcs_format_enum_intervals(video_drvdata(file), fival);
 }
 
 static int tcs_g_parm(struct file *file, void *fh, struct v4l2_streamparm *a)
 {
 	struct tcs_channel *chan = video_drvdata(file);
 
-	if (a->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+	if (a->type != chan->queue.type)
 		return -EINVAL;
 	memset(&a->parm.capture, 0, sizeof(a->parm.capture));
 	a->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
@@ -293,14 +446,14 @@ static int tcs_s_parm(struct file *file, void *fh, struct v4l2_streamparm *a)
 	struct tcs_channel *chan = video_drvdata(file);
 	struct v4l2_fract tpf;
 
-	if (a->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+	if (a->type != chan->queue.type)
 		return -EINVAL;
 	/* The sensor's frame timing is fixed while it runs. */
 	if (vb2_is_streaming(&chan->queue))
 		return -EBUSY;
 
 	tpf = a->parm.capture.timeperframe;
-	tcs_format_snap_interval(&tpf);
+	tcs_format_snap_interval(chan, &tpf);
 	chan->timeperframe = tpf;
 	return tcs_g_parm(file, fh, a);
 }
@@ -327,33 +480,42 @@ static int tcs_s_input(struct file *file, void *fh, unsigned int i)
 	return i ? -EINVAL : 0;
 }
 
+#define TCS_COMMON_IOCTLS						\
+	.vidioc_querycap = tcs_querycap,				\
+	.vidioc_enum_framesizes = tcs_enum_framesizes,			\
+	.vidioc_enum_frameintervals = tcs_enum_frameintervals,		\
+	.vidioc_g_parm = tcs_g_parm,					\
+	.vidioc_s_parm = tcs_s_parm,					\
+	.vidioc_enum_input = tcs_enum_input,				\
+	.vidioc_g_input = tcs_g_input,					\
+	.vidioc_s_input = tcs_s_input,					\
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,				\
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,			\
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,			\
+	.vidioc_querybuf = vb2_ioctl_querybuf,				\
+	.vidioc_qbuf = vb2_ioctl_qbuf,					\
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,				\
+	.vidioc_expbuf = vb2_ioctl_expbuf,				\
+	.vidioc_streamon = vb2_ioctl_streamon,				\
+	.vidioc_streamoff = vb2_ioctl_streamoff,			\
+	.vidioc_log_status = v4l2_ctrl_log_status,			\
+	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,		\
+	.vidioc_unsubscribe_event = v4l2_event_unsubscribe
+
 static const struct v4l2_ioctl_ops tcs_ioctl_ops = {
-	.vidioc_querycap = tcs_querycap,
 	.vidioc_enum_fmt_vid_cap = tcs_enum_fmt,
 	.vidioc_g_fmt_vid_cap = tcs_g_fmt,
 	.vidioc_try_fmt_vid_cap = tcs_try_fmt,
 	.vidioc_s_fmt_vid_cap = tcs_s_fmt,
-	.vidioc_enum_framesizes = tcs_enum_framesizes,
-	.vidioc_enum_frameintervals = tcs_enum_frameintervals,
-	.vidioc_g_parm = tcs_g_parm,
-	.vidioc_s_parm = tcs_s_parm,
-	.vidioc_enum_input = tcs_enum_input,
-	.vidioc_g_input = tcs_g_input,
-	.vidioc_s_input = tcs_s_input,
+	TCS_COMMON_IOCTLS,
+};
 
-	.vidioc_reqbufs = vb2_ioctl_reqbufs,
-	.vidioc_create_bufs = vb2_ioctl_create_bufs,
-	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
-	.vidioc_querybuf = vb2_ioctl_querybuf,
-	.vidioc_qbuf = vb2_ioctl_qbuf,
-	.vidioc_dqbuf = vb2_ioctl_dqbuf,
-	.vidioc_expbuf = vb2_ioctl_expbuf,
-	.vidioc_streamon = vb2_ioctl_streamon,
-	.vidioc_streamoff = vb2_ioctl_streamoff,
-
-	.vidioc_log_status = v4l2_ctrl_log_status,
-	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
-	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+static const struct v4l2_ioctl_ops tcs_ioctl_ops_mplane = {
+	.vidioc_enum_fmt_vid_cap = tcs_enum_fmt,
+	.vidioc_g_fmt_vid_cap_mplane = tcs_g_fmt_mp,
+	.vidioc_try_fmt_vid_cap_mplane = tcs_try_fmt_mp,
+	.vidioc_s_fmt_vid_cap_mplane = tcs_s_fmt_mp,
+	TCS_COMMON_IOCTLS,
 };
 
 static const struct v4l2_file_operations tcs_fops = {
@@ -367,14 +529,14 @@ static const struct v4l2_file_operations tcs_fops = {
 
 /*
  * The largest start alignment the DMA alignment control can report; a
- * backend needing more is a bug.
+ * backend needing more is refused by tcs_dma_check_constraints().
  */
 #define TCS_DMA_ALIGN_MAX	4096
 
 /**
  * tcs_capture_ctrls_init() - add the controls every backend has
  * @chan: the channel; &tcs_channel.ctrl_handler is initialised and the
- *	backend's probe has filled &tcs_device.dma.
+ *	constraints are checked.
  *
  * TEGRA_CSI_SG_CID_DMA_ALIGN: the start alignment of
  * &tcs_dma_constraints, read-only, so that applications can check their
@@ -397,15 +559,13 @@ int tcs_capture_ctrls_init(struct tcs_channel *chan)
 		.flags = V4L2_CTRL_FLAG_READ_ONLY,
 	};
 
-	if (WARN_ON(align > TCS_DMA_ALIGN_MAX || !is_power_of_2(align)))
-		return -EINVAL;
 	v4l2_ctrl_new_custom(hdl, &cfg, NULL);
 	return hdl->error;
 }
 
 /**
  * tcs_capture_register() - set up and register a channel's video node
- * @chan: the channel; its controls are already set up.
+ * @chan: the channel; its controls and caps are set up.
  *
  * Return: 0 or a negative error code.
  */
@@ -414,16 +574,18 @@ int tcs_capture_register(struct tcs_channel *chan)
 	struct tcs_device *tcs = chan->tcs;
 	struct video_device *vdev = &chan->vdev;
 	struct vb2_queue *q = &chan->queue;
+	bool mplane = chan->caps.mplane;
 	int ret;
 
-	chan->fmt.pixelformat = tcs_formats[0].fourcc;
-	chan->fmt.width = TCS_DEF_WIDTH;
-	chan->fmt.height = TCS_DEF_HEIGHT;
-	tcs_format_fill(&chan->fmt, &chan->tfmt);
-	chan->timeperframe = (struct v4l2_fract){ 0, 0 };
-	tcs_format_snap_interval(&chan->timeperframe);
+	memset(&chan->fmt, 0, sizeof(chan->fmt));
+	chan->fmt.pixelformat = chan->caps.formats[0].fourcc;
+	chan->fmt.width = chan->caps.def_width;
+	chan->fmt.height = chan->caps.def_height;
+	chan->tfmt = tcs_format_fill(chan, &chan->fmt, &chan->finfo);
+	chan->timeperframe = chan->caps.intervals[chan->caps.def_interval];
 
-	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	q->type = mplane ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE :
+			   V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF;
 	q->drv_priv = chan;
 	q->buf_struct_size = sizeof(struct tcs_buffer);
@@ -432,7 +594,8 @@ int tcs_capture_register(struct tcs_channel *chan)
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
 			     tcs->backend->timestamp_src;
 	q->lock = &chan->vlock;
-	q->dev = tcs->dma_dev;
+	q->dev = tcs->dma.dma_dev;
+	q->gfp_flags = tcs_mem_gfp_zone(tcs->dma.dma_dev);
 	tcs_vb2_set_min_queued(q, 0);
 	ret = vb2_queue_init(q);
 	if (ret)
@@ -443,17 +606,24 @@ int tcs_capture_register(struct tcs_channel *chan)
 	if (ret)
 		return ret;
 
-	snprintf(vdev->name, sizeof(vdev->name), "%s ch%u", TCS_DRIVER_NAME,
-		 chan->id);
+	/* "tegra-csi-sg ch0"; a second instance's "tegra-csi-sg.1 ch0" */
+	if (tcs->instance)
+		snprintf(vdev->name, sizeof(vdev->name), "%s.%d ch%u",
+			 TCS_DRIVER_NAME, tcs->instance, chan->id);
+	else
+		snprintf(vdev->name, sizeof(vdev->name), "%s ch%u",
+			 TCS_DRIVER_NAME, chan->id);
 	vdev->fops = &tcs_fops;
-	vdev->ioctl_ops = &tcs_ioctl_ops;
+	vdev->ioctl_ops = mplane ? &tcs_ioctl_ops_mplane : &tcs_ioctl_ops;
 	vdev->v4l2_dev = &tcs->v4l2_dev;
 	vdev->queue = q;
 	vdev->lock = &chan->vlock;
 	vdev->ctrl_handler = &chan->ctrl_handler;
 	vdev->release = video_device_release_empty;
 	vdev->vfl_dir = VFL_DIR_RX;
-	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+	vdev->device_caps = V4L2_CAP_STREAMING |
+			    (mplane ? V4L2_CAP_VIDEO_CAPTURE_MPLANE :
+				      V4L2_CAP_VIDEO_CAPTURE);
 	vdev->entity.function = MEDIA_ENT_F_IO_V4L;
 	video_set_drvdata(vdev, chan);
 
@@ -462,6 +632,7 @@ int tcs_capture_register(struct tcs_channel *chan)
 		media_entity_cleanup(&vdev->entity);
 		return ret;
 	}
+	chan->registered = true;
 	return 0;
 }
 
@@ -470,10 +641,13 @@ int tcs_capture_register(struct tcs_channel *chan)
  * @chan: the channel.
  *
  * Stops streaming and frees the buffers of whoever owns the queue; open
- * file handles then get errors until they are closed.
+ * file handles then get ENODEV until they are closed.
  */
 void tcs_capture_unregister(struct tcs_channel *chan)
 {
+	if (!chan->registered)
+		return;
 	vb2_video_unregister_device(&chan->vdev);
 	media_entity_cleanup(&chan->vdev.entity);
+	chan->registered = false;
 }

@@ -12,10 +12,14 @@
 /* Major and minor version as 0xMMmm: 6.3 is 0x0603. */
 #define TCS_KVER	(TCS_KVER_MAJOR * 256 + TCS_KVER_MINOR)
 
+#include <linux/dma-mapping.h>
 #include <linux/iommu.h>
 #include <linux/mem_encrypt.h>
 #include <linux/mm.h>
+#include <linux/platform_device.h>
+#include <linux/swiotlb.h>
 #include <media/videobuf2-core.h>
+#include <media/videobuf2-memops.h>
 
 /* 6.12: <asm/unaligned.h> moved to <linux/unaligned.h>. */
 #if TCS_KVER >= 0x060c
@@ -99,6 +103,64 @@ static inline void tcs_vb2_set_min_queued(struct vb2_queue *q, unsigned int n)
 #else
 #define TCS_VB2_WAIT_OPS
 #endif
+
+/*
+ * vb2_create_framevec() gained a "write" argument after 6.1 (6.1 has two
+ * arguments, 6.12 three; the versions between are not built here).
+ */
+static inline struct frame_vector *tcs_create_framevec(unsigned long start,
+							unsigned long length,
+							bool write)
+{
+#if TCS_KVER >= 0x0602
+	return vb2_create_framevec(start, length, write);
+#else
+	return vb2_create_framevec(start, length);
+#endif
+}
+
+/*
+ * 6.11: platform_driver.remove returns void (6.1 has it in .remove_new).
+ * Use as: .TCS_PLATFORM_REMOVE = my_remove, with a void my_remove().
+ */
+#if TCS_KVER >= 0x060b
+#define TCS_PLATFORM_REMOVE	remove
+#else
+#define TCS_PLATFORM_REMOVE	remove_new
+#endif
+
+/*
+ * Whether @phys lies in a swiotlb bounce pool of @dev. 6.12 replaced
+ * is_swiotlb_buffer() with swiotlb_find_pool(); with SWIOTLB_DYNAMIC that
+ * calls a function modules cannot, so there a device that has ever
+ * bounced counts as bouncing (Debian's kernels do not set it).
+ */
+static inline bool tcs_is_bounce(struct device *dev, phys_addr_t phys)
+{
+#if TCS_KVER >= 0x060c
+#ifdef CONFIG_SWIOTLB_DYNAMIC
+	return READ_ONCE(dev->dma_uses_io_tlb);
+#else
+	return swiotlb_find_pool(dev, phys) != NULL;
+#endif
+#else
+	return is_swiotlb_buffer(dev, phys);
+#endif
+}
+
+/* 6.11: dma_set_max_seg_size() returns nothing (it WARNs without dma_parms). */
+static inline int tcs_dma_set_max_seg_size(struct device *dev,
+					   unsigned int size)
+{
+#if TCS_KVER >= 0x060b
+	if (!dev->dma_parms)
+		return -EIO;
+	dma_set_max_seg_size(dev, size);
+	return 0;
+#else
+	return dma_set_max_seg_size(dev, size);
+#endif
+}
 
 /*
  * The bus address a device emits for a physical address, and back. The

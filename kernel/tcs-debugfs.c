@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tegra-csi-sg: debugfs counters, /sys/kernel/debug/tegra-csi-sg/<ch>/stats.
+ * tegra-csi-sg: debugfs counters,
+ * /sys/kernel/debug/tegra-csi-sg/<device>/<channel>/stats, one folder per
+ * driver instance, named after its device (tegra-csi-sg-virt,
+ * tegra-csi-sg-virt.1, 54080000.vi).
  *
  * The file format is ABI, described in the uapi header: one "name value"
  * pair per line, readable by root only.
@@ -32,6 +35,9 @@ static const struct {
 	TCS_STAT(dmabuf_unmap),
 	TCS_STAT(iova_ranges_mapped),
 	TCS_STAT(iova_ranges_unmapped),
+	TCS_STAT(userptr_pages),
+	TCS_STAT(buffers_returned),
+	TCS_STAT(program_failures),
 };
 
 static int tcs_stats_show(struct seq_file *s, void *unused)
@@ -50,26 +56,47 @@ static int tcs_stats_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(tcs_stats);
 
+static struct dentry *tcs_debugfs_root;
+
 /**
- * tcs_debugfs_init() - create the debugfs files of all channels
- * @tcs: the device.
+ * tcs_debugfs_module_init() - create the driver's debugfs root
  *
  * Failures are not errors: debugfs is optional.
  */
+void tcs_debugfs_module_init(void)
+{
+	tcs_debugfs_root = debugfs_create_dir(TCS_DRIVER_NAME, NULL);
+}
+
+/**
+ * tcs_debugfs_module_exit() - remove the root; every device is gone
+ */
+void tcs_debugfs_module_exit(void)
+{
+	debugfs_remove_recursive(tcs_debugfs_root);
+}
+
+/**
+ * tcs_debugfs_init() - create a device's debugfs folder
+ * @tcs: the device.
+ */
 void tcs_debugfs_init(struct tcs_device *tcs)
 {
-	unsigned int i;
+	tcs->debugfs = debugfs_create_dir(dev_name(tcs->dev), tcs_debugfs_root);
+}
+
+/**
+ * tcs_debugfs_add_channel() - create a channel's counters file
+ * @chan: the channel, of a device with its folder.
+ */
+void tcs_debugfs_add_channel(struct tcs_channel *chan)
+{
 	char name[8];
 
-	tcs->debugfs = debugfs_create_dir(TCS_DRIVER_NAME, NULL);
-	for (i = 0; i < tcs->num_channels; i++) {
-		struct tcs_channel *chan = tcs->chans[i];
-
-		snprintf(name, sizeof(name), "%u", chan->id);
-		chan->debugfs = debugfs_create_dir(name, tcs->debugfs);
-		debugfs_create_file("stats", 0400, chan->debugfs, chan,
-				    &tcs_stats_fops);
-	}
+	snprintf(name, sizeof(name), "%u", chan->id);
+	chan->debugfs = debugfs_create_dir(name, chan->tcs->debugfs);
+	debugfs_create_file("stats", 0400, chan->debugfs, chan,
+			    &tcs_stats_fops);
 }
 
 /**

@@ -2,165 +2,214 @@
 /*
  * tegra-csi-sg: pixel formats, frame sizes and frame intervals.
  *
- * The formats are the memory formats Tegra210 VI writes: Bayer RAW8, RAW10
- * and RAW12 (10 and 12 bits in 16-bit little-endian containers), UYVY, YUYV
- * and 32-bit RGB. Every line is padded to a multiple of 64 bytes.
+ * What a channel offers comes from its backend (&struct tcs_channel_caps);
+ * the plane layout of each format from the V4L2 core's format table
+ * (v4l2_format_info(): memory planes, component planes, bytes per pixel,
+ * subsampling). Every line is padded to the backend's line alignment; the
+ * component planes of a format share one line pitch scaled by their bytes
+ * per pixel, so that a frame's planes together are a whole number of lines
+ * of plane 0's bytesperline (the counter test pattern relies on it).
  */
 
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/math.h>
 
 #include "tcs.h"
 
-#define TCS_RAW(fcc, b) {						\
-	.fourcc = fcc, .bpp = b,					\
-	.colorspace = V4L2_COLORSPACE_RAW,				\
-	.xfer_func = V4L2_XFER_FUNC_NONE,				\
-	.ycbcr_enc = V4L2_YCBCR_ENC_601,				\
-	.quantization = V4L2_QUANTIZATION_FULL_RANGE,			\
-}
-
-#define TCS_YUV(fcc) {							\
-	.fourcc = fcc, .bpp = 2,					\
-	.colorspace = V4L2_COLORSPACE_REC709,				\
-	.xfer_func = V4L2_XFER_FUNC_709,				\
-	.ycbcr_enc = V4L2_YCBCR_ENC_709,				\
-	.quantization = V4L2_QUANTIZATION_LIM_RANGE,			\
-}
-
-const struct tcs_format tcs_formats[] = {
-	/* The first entry is the default format. */
-	TCS_YUV(V4L2_PIX_FMT_UYVY),
-	TCS_YUV(V4L2_PIX_FMT_YUYV),
-	{
-		.fourcc = V4L2_PIX_FMT_XBGR32, .bpp = 4,
-		.colorspace = V4L2_COLORSPACE_SRGB,
-		.xfer_func = V4L2_XFER_FUNC_SRGB,
-		.ycbcr_enc = V4L2_YCBCR_ENC_601,
-		.quantization = V4L2_QUANTIZATION_FULL_RANGE,
-	},
-	TCS_RAW(V4L2_PIX_FMT_SRGGB8, 1),
-	TCS_RAW(V4L2_PIX_FMT_SGRBG8, 1),
-	TCS_RAW(V4L2_PIX_FMT_SGBRG8, 1),
-	TCS_RAW(V4L2_PIX_FMT_SBGGR8, 1),
-	TCS_RAW(V4L2_PIX_FMT_SRGGB10, 2),
-	TCS_RAW(V4L2_PIX_FMT_SGRBG10, 2),
-	TCS_RAW(V4L2_PIX_FMT_SGBRG10, 2),
-	TCS_RAW(V4L2_PIX_FMT_SBGGR10, 2),
-	TCS_RAW(V4L2_PIX_FMT_SRGGB12, 2),
-	TCS_RAW(V4L2_PIX_FMT_SGRBG12, 2),
-	TCS_RAW(V4L2_PIX_FMT_SGBRG12, 2),
-	TCS_RAW(V4L2_PIX_FMT_SBGGR12, 2),
-};
-
-const unsigned int tcs_num_formats = ARRAY_SIZE(tcs_formats);
-
-/*
- * Frame intervals offered for every size, shortest first: a discrete list
- * (60, 30 and 15 frames per second).
+/**
+ * tcs_format_find() - the channel's table entry of a pixel format
+ * @chan: the channel.
+ * @fourcc: the V4L2 pixel format.
+ *
+ * Return: the entry, or NULL when the channel does not offer @fourcc (or
+ * offers it only through the multi-planar API and the node is not).
  */
-static const struct v4l2_fract tcs_intervals[] = {
-	{ 1, 60 },
-	{ 1, 30 },
-	{ 1, 15 },
-};
-
-const struct tcs_format *tcs_format_find(u32 fourcc)
+const struct tcs_format *tcs_format_find(const struct tcs_channel *chan,
+					 u32 fourcc)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(tcs_formats); i++)
-		if (tcs_formats[i].fourcc == fourcc)
-			return &tcs_formats[i];
+	for (i = 0; i < chan->caps.num_formats; i++) {
+		const struct tcs_format *f = &chan->caps.formats[i];
+
+		if (f->fourcc != fourcc)
+			continue;
+		if (!chan->caps.mplane && v4l2_format_info(fourcc)->mem_planes != 1)
+			return NULL;
+		return f;
+	}
 	return NULL;
 }
 
 /**
  * tcs_format_fill() - turn a requested format into one the engine produces
+ * @chan: the channel.
  * @pix: the request, adjusted in place.
- * @tfmt: if not NULL, returns the format table entry.
+ * @info: if not NULL, returns the plane layout of the result.
  *
  * Unknown pixel formats become the default one, sizes are clamped and
- * rounded to the step, and every derived field is set by the driver.
+ * rounded to the step, and every derived field (planes, bytesperline,
+ * sizeimage, colorimetry, field) is set by the driver.
+ *
+ * Return: the format table entry of the result.
  */
-void tcs_format_fill(struct v4l2_pix_format *pix, const struct tcs_format **tfmt)
+const struct tcs_format *tcs_format_fill(const struct tcs_channel *chan,
+					 struct v4l2_pix_format_mplane *pix,
+					 const struct v4l2_format_info **info)
 {
-	const struct tcs_format *f = tcs_format_find(pix->pixelformat);
+	const struct v4l2_frmsize_stepwise *sz = &chan->caps.sizes;
+	const struct tcs_format *f = tcs_format_find(chan, pix->pixelformat);
+	const struct v4l2_format_info *fi;
+	unsigned int c, bpl0, lines;
 
 	if (!f)
-		f = &tcs_formats[0];
+		f = &chan->caps.formats[0];
+	fi = v4l2_format_info(f->fourcc);
 
 	pix->pixelformat = f->fourcc;
-	pix->width = clamp_t(u32, pix->width, TCS_MIN_WIDTH, TCS_MAX_WIDTH);
-	pix->width = rounddown(pix->width, TCS_SIZE_STEP);
-	pix->height = clamp_t(u32, pix->height, TCS_MIN_HEIGHT, TCS_MAX_HEIGHT);
-	pix->height = rounddown(pix->height, TCS_SIZE_STEP);
+	pix->width = clamp_t(u32, pix->width, sz->min_width, sz->max_width);
+	pix->width = sz->min_width +
+		     rounddown(pix->width - sz->min_width, sz->step_width);
+	pix->height = clamp_t(u32, pix->height, sz->min_height, sz->max_height);
+	pix->height = sz->min_height +
+		      rounddown(pix->height - sz->min_height, sz->step_height);
 	pix->field = V4L2_FIELD_NONE;
-	pix->bytesperline = ALIGN(pix->width * f->bpp, TCS_BPL_ALIGN);
-	pix->sizeimage = pix->bytesperline * pix->height;
 	pix->colorspace = f->colorspace;
 	pix->xfer_func = f->xfer_func;
 	pix->ycbcr_enc = f->ycbcr_enc;
 	pix->quantization = f->quantization;
 	pix->flags = 0;
-	pix->priv = 0;
+	memset(pix->reserved, 0, sizeof(pix->reserved));
+	memset(pix->plane_fmt, 0, sizeof(pix->plane_fmt));
+	pix->num_planes = fi->mem_planes;
 
-	if (tfmt)
-		*tfmt = f;
+	bpl0 = ALIGN(pix->width * fi->bpp[0], chan->caps.bpl_align);
+	for (c = 0; c < fi->comp_planes; c++) {
+		/* Chroma planes: the same pitch, scaled to their samples. */
+		unsigned int bpl = c ? bpl0 * fi->bpp[c] / (fi->bpp[0] * fi->hdiv) :
+				   bpl0;
+		unsigned int p = min_t(unsigned int, c, fi->mem_planes - 1);
+
+		lines = c ? DIV_ROUND_UP(pix->height, fi->vdiv) : pix->height;
+		if (!pix->plane_fmt[p].bytesperline)
+			pix->plane_fmt[p].bytesperline = bpl;
+		pix->plane_fmt[p].sizeimage += bpl * lines;
+	}
+
+	if (info)
+		*info = fi;
+	return f;
 }
 
-int tcs_format_enum_sizes(struct v4l2_frmsizeenum *fsize)
+/**
+ * tcs_format_to_single() - the single-planar view of a format
+ * @mp: a format with one memory plane.
+ * @pix: the single-planar format (V4L2 "Single-planar format structure").
+ */
+void tcs_format_to_single(const struct v4l2_pix_format_mplane *mp,
+			  struct v4l2_pix_format *pix)
 {
-	if (fsize->index || !tcs_format_find(fsize->pixel_format))
+	memset(pix, 0, sizeof(*pix));
+	pix->width = mp->width;
+	pix->height = mp->height;
+	pix->pixelformat = mp->pixelformat;
+	pix->field = mp->field;
+	pix->bytesperline = mp->plane_fmt[0].bytesperline;
+	pix->sizeimage = mp->plane_fmt[0].sizeimage;
+	pix->colorspace = mp->colorspace;
+	pix->ycbcr_enc = mp->ycbcr_enc;
+	pix->quantization = mp->quantization;
+	pix->xfer_func = mp->xfer_func;
+}
+
+/**
+ * tcs_format_from_single() - the multi-planar form of a request
+ * @pix: a single-planar request.
+ * @mp: the request in multi-planar form (fields tcs_format_fill() sets
+ *	are left zero).
+ */
+void tcs_format_from_single(const struct v4l2_pix_format *pix,
+			    struct v4l2_pix_format_mplane *mp)
+{
+	memset(mp, 0, sizeof(*mp));
+	mp->width = pix->width;
+	mp->height = pix->height;
+	mp->pixelformat = pix->pixelformat;
+}
+
+/**
+ * tcs_format_enum_sizes() - VIDIOC_ENUM_FRAMESIZES
+ * @chan: the channel.
+ * @fsize: the request; index 0 of a format the channel offers.
+ *
+ * Return: 0 (one stepwise range), or -EINVAL.
+ */
+int tcs_format_enum_sizes(const struct tcs_channel *chan,
+			  struct v4l2_frmsizeenum *fsize)
+{
+	if (fsize->index || !tcs_format_find(chan, fsize->pixel_format))
 		return -EINVAL;
 
 	fsize->type = V4L2_FRMSIZE_TYPE_STEPWISE;
-	fsize->stepwise.min_width = TCS_MIN_WIDTH;
-	fsize->stepwise.max_width = TCS_MAX_WIDTH;
-	fsize->stepwise.step_width = TCS_SIZE_STEP;
-	fsize->stepwise.min_height = TCS_MIN_HEIGHT;
-	fsize->stepwise.max_height = TCS_MAX_HEIGHT;
-	fsize->stepwise.step_height = TCS_SIZE_STEP;
+	fsize->stepwise = chan->caps.sizes;
 	return 0;
 }
 
-int tcs_format_enum_intervals(struct v4l2_frmivalenum *fival)
+static bool tcs_format_size_ok(const struct tcs_channel *chan, u32 w, u32 h)
 {
-	if (fival->index >= ARRAY_SIZE(tcs_intervals) ||
-	    !tcs_format_find(fival->pixel_format))
-		return -EINVAL;
-	if (fival->width < TCS_MIN_WIDTH || fival->width > TCS_MAX_WIDTH ||
-	    fival->width % TCS_SIZE_STEP ||
-	    fival->height < TCS_MIN_HEIGHT || fival->height > TCS_MAX_HEIGHT ||
-	    fival->height % TCS_SIZE_STEP)
+	const struct v4l2_frmsize_stepwise *sz = &chan->caps.sizes;
+
+	return w >= sz->min_width && w <= sz->max_width &&
+	       !((w - sz->min_width) % sz->step_width) &&
+	       h >= sz->min_height && h <= sz->max_height &&
+	       !((h - sz->min_height) % sz->step_height);
+}
+
+/**
+ * tcs_format_enum_intervals() - VIDIOC_ENUM_FRAMEINTERVALS
+ * @chan: the channel.
+ * @fival: the request, for a format and a size the channel offers.
+ *
+ * Return: 0 (a discrete interval), or -EINVAL.
+ */
+int tcs_format_enum_intervals(const struct tcs_channel *chan,
+			      struct v4l2_frmivalenum *fival)
+{
+	if (fival->index >= chan->caps.num_intervals ||
+	    !tcs_format_find(chan, fival->pixel_format) ||
+	    !tcs_format_size_ok(chan, fival->width, fival->height))
 		return -EINVAL;
 
 	fival->type = V4L2_FRMIVAL_TYPE_DISCRETE;
-	fival->discrete = tcs_intervals[fival->index];
+	fival->discrete = chan->caps.intervals[fival->index];
 	return 0;
 }
 
 /**
- * tcs_format_snap_interval() - pick the supported interval nearest a request
- * @tpf: requested time per frame, replaced by a supported one.
+ * tcs_format_snap_interval() - pick the offered interval nearest a request
+ * @chan: the channel.
+ * @tpf: requested time per frame, replaced by an offered one.
  *
- * A zero numerator or denominator selects the default, 1/30 s.
+ * A zero numerator or denominator selects the default.
  */
-void tcs_format_snap_interval(struct v4l2_fract *tpf)
+void tcs_format_snap_interval(const struct tcs_channel *chan,
+			      struct v4l2_fract *tpf)
 {
+	const struct tcs_channel_caps *caps = &chan->caps;
 	u64 want, best_diff = U64_MAX;
-	unsigned int i, best = 1;
+	unsigned int i, best = caps->def_interval;
 
 	if (!tpf->numerator || !tpf->denominator) {
-		*tpf = tcs_intervals[1];
+		*tpf = caps->intervals[caps->def_interval];
 		return;
 	}
 
 	/* Compare in microseconds. */
 	want = div_u64((u64)tpf->numerator * USEC_PER_SEC, tpf->denominator);
-	for (i = 0; i < ARRAY_SIZE(tcs_intervals); i++) {
-		u64 us = div_u64((u64)tcs_intervals[i].numerator * USEC_PER_SEC,
-				 tcs_intervals[i].denominator);
+	for (i = 0; i < caps->num_intervals; i++) {
+		u64 us = div_u64((u64)caps->intervals[i].numerator * USEC_PER_SEC,
+				 caps->intervals[i].denominator);
 		u64 diff = us > want ? us - want : want - us;
 
 		if (diff < best_diff) {
@@ -168,5 +217,53 @@ void tcs_format_snap_interval(struct v4l2_fract *tpf)
 			best = i;
 		}
 	}
-	*tpf = tcs_intervals[best];
+	*tpf = caps->intervals[best];
+}
+
+/**
+ * tcs_format_check_caps() - refuse a backend's channel caps that are wrong
+ * @chan: the channel, after the backend's channel_init.
+ *
+ * Return: 0, or -EINVAL with a message naming what is wrong.
+ */
+int tcs_format_check_caps(struct tcs_channel *chan)
+{
+	const struct tcs_channel_caps *caps = &chan->caps;
+	const struct v4l2_frmsize_stepwise *sz = &caps->sizes;
+	struct device *dev = chan->tcs->dev;
+	const char *why = NULL;
+	unsigned int i;
+
+	if (!caps->num_formats || !caps->formats)
+		why = "no format";
+	else if (!sz->min_width || !sz->min_height || !sz->step_width ||
+		 !sz->step_height || sz->max_width < sz->min_width ||
+		 sz->max_height < sz->min_height)
+		why = "frame size range";
+	else if (!tcs_format_size_ok(chan, caps->def_width, caps->def_height))
+		why = "default size";
+	else if (!caps->num_intervals || !caps->intervals ||
+		 caps->def_interval >= caps->num_intervals)
+		why = "frame intervals";
+	else if (!caps->bpl_align || !is_power_of_2(caps->bpl_align))
+		why = "line alignment";
+	for (i = 0; !why && i < caps->num_formats; i++) {
+		const struct v4l2_format_info *fi =
+			v4l2_format_info(caps->formats[i].fourcc);
+		const struct v4l2_fract *tpf = &caps->intervals[0];
+
+		if (!fi || fi->mem_planes > TCS_MAX_PLANES ||
+		    fi->comp_planes > TCS_MAX_PLANES)
+			why = "a format the core does not know";
+		else if (!caps->mplane && !i && fi->mem_planes != 1)
+			why = "a multi-planar default format on a single-planar node";
+		else if (!tpf->numerator || !tpf->denominator)
+			why = "a zero frame interval";
+	}
+	if (why) {
+		dev_err(dev, "ch%u: the backend's channel caps are invalid: %s\n",
+			chan->id, why);
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -12,7 +12,11 @@
  *   bounce, so with swiotlb=force its MMAP buffers fail to map;
  * - in contiguous DMA mode MMAP buffers are one physically contiguous block;
  * - USERPTR pins and dma-buf attachments and mappings are counted for
- *   debugfs.
+ *   debugfs;
+ * - MMAP buffers come from below the DMA device's limit (ZONE_DMA32 for a
+ *   32-bit engine on a machine with memory above 4 GiB), USERPTR pins only
+ *   the pages the plane needs, and at unbind MMAP buffers that outlive the
+ *   device (mmap()ed or exported) lose their DMA mapping.
  *
  * Whether a plane suits the engine is decided later, in tcs-dma.c.
  */
@@ -50,6 +54,12 @@ TCS_MODULE_IMPORT_DMA_BUF();
  * @refcount: users of an MMAP buffer (vb2, mmap()s and exported dma-bufs).
  * @handler: vb2's mmap refcount glue.
  * @db_attach: the attachment of an imported dma-buf.
+ * @tcs: MMAP: the device the buffer was allocated for (only compared,
+ *	never dereferenced: the buffer may outlive it).
+ * @node: MMAP: entry in tcs_mem_bufs until it is orphaned.
+ * @lock: MMAP: serialises @orphaned against the cache syncs of exported
+ *	dma-bufs' CPU access.
+ * @orphaned: MMAP: the device went away; @sgt is no longer DMA-mapped.
  */
 struct tcs_mem_buf {
 	struct device *dev;
@@ -68,6 +78,11 @@ struct tcs_mem_buf {
 	refcount_t refcount;
 	struct vb2_vmarea_handler handler;
 	struct dma_buf_attachment *db_attach;
+	struct tcs_device *tcs;
+	struct list_head node;
+	/* Serialises orphaning against CPU access syncs. */
+	struct mutex lock;
+	bool orphaned;
 };
 
 /* Largest chunk of an MMAP buffer in sg and IOMMU modes: 256 KiB. */
@@ -83,6 +98,32 @@ static unsigned int tcs_mem_max_seg(struct device *dev)
 	return max_t(unsigned int, max & PAGE_MASK, PAGE_SIZE);
 }
 
+/**
+ * tcs_mem_gfp_zone() - the zone MMAP buffers must come from
+ * @dma_dev: the device buffers are DMA-mapped for, its mask set.
+ *
+ * A device that cannot reach all of memory would have every frame in
+ * memory above its limit bounced through swiotlb (or be refused): with a
+ * 32-bit mask and memory beyond it, buffers come from ZONE_DMA32.
+ *
+ * Return: GFP_DMA32 or 0, for &vb2_queue.gfp_flags.
+ */
+gfp_t tcs_mem_gfp_zone(struct device *dma_dev)
+{
+	if (dma_addressing_limited(dma_dev) &&
+	    dma_get_mask(dma_dev) <= DMA_BIT_MASK(32))
+		return GFP_DMA32;
+	return 0;
+}
+
+/*
+ * Every MMAP buffer that still has its DMA mapping, whichever device it
+ * belongs to: a buffer may outlive its device (a process maps it, an
+ * importer holds the exported dma-buf), so the list cannot live in it.
+ */
+static LIST_HEAD(tcs_mem_bufs);
+static DEFINE_SPINLOCK(tcs_mem_bufs_lock);
+
 static void tcs_mem_put(void *buf_priv)
 {
 	struct tcs_mem_buf *buf = buf_priv;
@@ -91,8 +132,13 @@ static void tcs_mem_put(void *buf_priv)
 	if (!refcount_dec_and_test(&buf->refcount))
 		return;
 
-	dma_unmap_sgtable(buf->dev, &buf->sgt, buf->dir,
-			  DMA_ATTR_SKIP_CPU_SYNC);
+	spin_lock(&tcs_mem_bufs_lock);
+	list_del(&buf->node);
+	spin_unlock(&tcs_mem_bufs_lock);
+	/* Unless the device went away and tcs_mem_orphan_all() did it. */
+	if (!buf->orphaned)
+		dma_unmap_sgtable(buf->dev, &buf->sgt, buf->dir,
+				  DMA_ATTR_SKIP_CPU_SYNC);
 	if (buf->vaddr)
 		vm_unmap_ram(buf->vaddr, buf->num_pages);
 	sg_free_table(&buf->sgt);
@@ -103,8 +149,45 @@ static void tcs_mem_put(void *buf_priv)
 			__free_page(buf->pages[i]);
 	}
 	kvfree(buf->pages);
+	mutex_destroy(&buf->lock);
 	put_device(buf->dev);
 	kfree(buf);
+}
+
+/**
+ * tcs_mem_orphan_all() - unmap the MMAP buffers of a device that goes away
+ * @tcs: the device, whose queues were all released.
+ *
+ * A buffer that a process still maps, or that an exported dma-buf still
+ * holds, keeps its memory, but its DMA mapping for the device goes now
+ * (synced for the CPU first), so that nothing of the device is left mapped
+ * after unbind. Its exported dma-bufs' CPU access then needs no sync: no
+ * device writes it any more. May sleep.
+ */
+void tcs_mem_orphan_all(struct tcs_device *tcs)
+{
+	struct tcs_mem_buf *buf, *tmp;
+	LIST_HEAD(orphans);
+
+	spin_lock(&tcs_mem_bufs_lock);
+	list_for_each_entry_safe(buf, tmp, &tcs_mem_bufs, node) {
+		/* A buffer whose last reference is going is tcs_mem_put()'s. */
+		if (buf->tcs != tcs || !refcount_inc_not_zero(&buf->refcount))
+			continue;
+		list_move_tail(&buf->node, &orphans);
+	}
+	spin_unlock(&tcs_mem_bufs_lock);
+
+	list_for_each_entry_safe(buf, tmp, &orphans, node) {
+		mutex_lock(&buf->lock);
+		dma_unmap_sgtable(buf->dev, &buf->sgt, buf->dir, 0);
+		buf->orphaned = true;
+		mutex_unlock(&buf->lock);
+		spin_lock(&tcs_mem_bufs_lock);
+		list_del_init(&buf->node);
+		spin_unlock(&tcs_mem_bufs_lock);
+		tcs_mem_put(buf);
+	}
 }
 
 static int tcs_mem_alloc_pages(struct tcs_mem_buf *buf, bool contig,
@@ -202,10 +285,15 @@ static void *tcs_mem_alloc(struct vb2_buffer *vb, struct device *dev,
 
 	buf->dev = get_device(dev);
 	buf->dma_sgt = &buf->sgt;
+	buf->tcs = chan->tcs;
+	mutex_init(&buf->lock);
 	refcount_set(&buf->refcount, 1);
 	buf->handler.refcount = &buf->refcount;
 	buf->handler.put = tcs_mem_put;
 	buf->handler.arg = buf;
+	spin_lock(&tcs_mem_bufs_lock);
+	list_add_tail(&buf->node, &tcs_mem_bufs);
+	spin_unlock(&tcs_mem_bufs_lock);
 	return buf;
 
 err_free_table:
@@ -260,7 +348,9 @@ static void *tcs_mem_get_userptr(struct vb2_buffer *vb, struct device *dev,
 				 unsigned long vaddr, unsigned long size)
 {
 	struct tcs_channel *chan = vb2_get_drv_priv(vb->vb2_queue);
+	unsigned long need = 0;
 	struct tcs_mem_buf *buf;
+	unsigned int p;
 	int ret;
 
 	if (WARN_ON(!dev))
@@ -270,6 +360,21 @@ static void *tcs_mem_get_userptr(struct vb2_buffer *vb, struct device *dev,
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 
+	/*
+	 * Pin only what the format needs: the largest plane of the buffer
+	 * (vb2 already refused a shorter one), from the first byte on.
+	 * vb2 does not say which plane this is; the planes of every format
+	 * here are the same size or smaller than the first.
+	 */
+	for (p = 0; p < vb->num_planes; p++)
+		need = max_t(unsigned long, need, vb->planes[p].min_length);
+	if (need && size > need) {
+		dev_dbg(chan->tcs->dev,
+			"ch%u: USERPTR of %lu bytes, pinning the %lu the format needs\n",
+			chan->id, size, need);
+		size = need;
+	}
+
 	buf->dev = dev;
 	buf->chan = chan;
 	buf->vb = vb;
@@ -277,7 +382,9 @@ static void *tcs_mem_get_userptr(struct vb2_buffer *vb, struct device *dev,
 	buf->offset = offset_in_page(vaddr);
 	buf->size = size;
 
-	buf->vec = vb2_create_framevec(vaddr, size);
+	buf->vec = tcs_create_framevec(vaddr, size,
+				       buf->dir == DMA_FROM_DEVICE ||
+				       buf->dir == DMA_BIDIRECTIONAL);
 	if (IS_ERR(buf->vec)) {
 		ret = PTR_ERR(buf->vec);
 		goto err_free_buf;
@@ -306,6 +413,7 @@ static void *tcs_mem_get_userptr(struct vb2_buffer *vb, struct device *dev,
 		goto err_free_table;
 
 	buf->dma_sgt = &buf->sgt;
+	atomic64_add(buf->num_pages, &chan->stats.userptr_pages);
 	return buf;
 
 err_free_table:
@@ -332,6 +440,7 @@ static void tcs_mem_put_userptr(void *buf_priv)
 		for (i = 0; i < buf->num_pages; i++)
 			set_page_dirty_lock(buf->pages[i]);
 	vb2_destroy_framevec(buf->vec);
+	atomic64_sub(buf->num_pages, &buf->chan->stats.userptr_pages);
 	atomic64_inc(&buf->chan->stats.userptr_unpins);
 	kfree(buf);
 }
@@ -463,7 +572,10 @@ static int tcs_mem_dmabuf_begin_cpu(struct dma_buf *dbuf,
 {
 	struct tcs_mem_buf *buf = dbuf->priv;
 
-	dma_sync_sgtable_for_cpu(buf->dev, buf->dma_sgt, buf->dir);
+	mutex_lock(&buf->lock);
+	if (!buf->orphaned)
+		dma_sync_sgtable_for_cpu(buf->dev, buf->dma_sgt, buf->dir);
+	mutex_unlock(&buf->lock);
 	return 0;
 }
 
@@ -472,7 +584,10 @@ static int tcs_mem_dmabuf_end_cpu(struct dma_buf *dbuf,
 {
 	struct tcs_mem_buf *buf = dbuf->priv;
 
-	dma_sync_sgtable_for_device(buf->dev, buf->dma_sgt, buf->dir);
+	mutex_lock(&buf->lock);
+	if (!buf->orphaned)
+		dma_sync_sgtable_for_device(buf->dev, buf->dma_sgt, buf->dir);
+	mutex_unlock(&buf->lock);
 	return 0;
 }
 

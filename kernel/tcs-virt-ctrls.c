@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tegra-csi-sg: controls of the virtual sensor and fault injection.
+ * tegra-csi-sg-virt: controls of the virtual sensor and fault injection.
  *
  * The control values are only stored here; the sensor thread reads them
  * once per frame.
@@ -54,6 +54,9 @@ static int tcs_virt_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
 	case TEGRA_CSI_SG_CID_ERROR_FRAMES:
 		ctrl->val = max(atomic_read(&vc->error_pending), 0);
 		return 0;
+	case TEGRA_CSI_SG_CID_FAIL_PROGRAM:
+		ctrl->val = max(atomic_read(&vc->fail_pending), 0);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -77,6 +80,14 @@ static int tcs_virt_s_ctrl(struct v4l2_ctrl *ctrl)
 		return 0;
 	case TEGRA_CSI_SG_CID_ERROR_FRAMES:
 		atomic_set(&vc->error_pending, ctrl->val);
+		return 0;
+	case TEGRA_CSI_SG_CID_FAIL_PROGRAM:
+		atomic_set(&vc->fail_pending, ctrl->val);
+		return 0;
+	case TEGRA_CSI_SG_CID_RESET:
+		/* The sensor thread resets the engine at its next frame. */
+		if (vb2_is_streaming(&chan->queue))
+			atomic_inc(&vc->reset_pending);
 		return 0;
 	case TEGRA_CSI_SG_CID_STALL:
 		WRITE_ONCE(vc->stalled, ctrl->val);
@@ -115,6 +126,23 @@ static const struct v4l2_ctrl_config tcs_virt_ctrl_error = {
 	.max = TCS_FAULT_MAX,
 	.step = 1,
 	.flags = V4L2_CTRL_FLAG_VOLATILE | V4L2_CTRL_FLAG_EXECUTE_ON_WRITE,
+};
+
+static const struct v4l2_ctrl_config tcs_virt_ctrl_fail = {
+	.ops = &tcs_virt_ctrl_ops,
+	.id = TEGRA_CSI_SG_CID_FAIL_PROGRAM,
+	.name = "Fail Next Programs",
+	.type = V4L2_CTRL_TYPE_INTEGER,
+	.max = TCS_FAULT_MAX,
+	.step = 1,
+	.flags = V4L2_CTRL_FLAG_VOLATILE | V4L2_CTRL_FLAG_EXECUTE_ON_WRITE,
+};
+
+static const struct v4l2_ctrl_config tcs_virt_ctrl_reset = {
+	.ops = &tcs_virt_ctrl_ops,
+	.id = TEGRA_CSI_SG_CID_RESET,
+	.name = "Reset Engine",
+	.type = V4L2_CTRL_TYPE_BUTTON,
 };
 
 static const struct v4l2_ctrl_config tcs_virt_ctrl_stall = {
@@ -167,6 +195,8 @@ int tcs_virt_ctrls_init(struct tcs_virt_chan *vc)
 				     TCS_GAIN_MAX, 1, TCS_GAIN_DEF);
 	v4l2_ctrl_new_custom(hdl, &tcs_virt_ctrl_drop, NULL);
 	v4l2_ctrl_new_custom(hdl, &tcs_virt_ctrl_error, NULL);
+	v4l2_ctrl_new_custom(hdl, &tcs_virt_ctrl_fail, NULL);
+	v4l2_ctrl_new_custom(hdl, &tcs_virt_ctrl_reset, NULL);
 	v4l2_ctrl_new_custom(hdl, &tcs_virt_ctrl_stall, NULL);
 	v4l2_ctrl_new_custom(hdl, &tcs_virt_ctrl_disconnect, NULL);
 	if (hdl->error)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tegra-csi-sg: the virtual sensor, one kernel thread per streaming channel.
+ * tegra-csi-sg-virt: the virtual sensor, one kernel thread per streaming
+ * channel.
  *
  * At every frame interval the thread produces a frame: it renders the test
  * pattern (the counter pattern of the uapi header, or one of v4l2-tpg's)
- * into a scratch buffer and has the engine model copy it into the buffer at
- * the head of the hardware queue, then completes that buffer. The fault
- * injection controls act here.
+ * into a scratch buffer and has the engine model write it into the buffer
+ * at the head of the hardware queue, then completes that buffer (from this
+ * thread: the backend interface reports completion in thread context) and
+ * programs the next ones. The fault injection controls act here.
  */
 
 #include <linux/hrtimer.h>
@@ -18,16 +20,21 @@
 #include "tcs-virt.h"
 #include "tcs-compat.h"
 
+/* The widest frame, and line (4 bytes a pixel), of any format here. */
+#define TCS_VIRT_MAX_WIDTH	3840
+#define TCS_VIRT_MAX_BPL	(TCS_VIRT_MAX_WIDTH * 4)
+
 /*
  * Bytes 8 and up of a counter pattern line are (seq + line + col) & 0xff:
  * a ramp, copied from this table at the right starting value.
  */
-#define TCS_RAMP_LEN	(256 + TCS_MAX_WIDTH * TCS_MAX_BPP)
+#define TCS_RAMP_LEN	(256 + TCS_VIRT_MAX_BPL)
 static u8 tcs_ramp[TCS_RAMP_LEN];
 
-static void tcs_virt_render_counter(u8 *dst, u32 bpl, u32 lines, u32 seq)
+/* The counter pattern over @size bytes of lines of @bpl bytes. */
+static void tcs_virt_render_counter(u8 *dst, u32 bpl, size_t size, u32 seq)
 {
-	u32 line;
+	u32 line, lines = size / bpl;
 
 	for (line = 0; line < lines; line++, dst += bpl) {
 		put_unaligned_le32(seq, dst);
@@ -38,30 +45,50 @@ static void tcs_virt_render_counter(u8 *dst, u32 bpl, u32 lines, u32 seq)
 
 static void tcs_virt_render(struct tcs_virt_chan *vc, u32 seq)
 {
-	const struct v4l2_pix_format *fmt = &vc->chan->fmt;
+	const struct v4l2_pix_format_mplane *fmt = &vc->chan->fmt;
 	u32 pattern = READ_ONCE(vc->pattern_idx);
+	unsigned int s;
 
+	/* The lines of every plane are numbered one after the other. */
 	if (pattern == TEGRA_CSI_SG_PATTERN_COUNTER) {
-		tcs_virt_render_counter(vc->frame, fmt->bytesperline,
-					fmt->height, seq);
+		tcs_virt_render_counter(vc->frame, fmt->plane_fmt[0].bytesperline,
+					vc->frame_size, seq);
 		return;
 	}
 
 	tpg_s_pattern(&vc->tpg, pattern - 1);
 	tpg_s_brightness(&vc->tpg, READ_ONCE(vc->brightness));
-	tpg_fill_plane_buffer(&vc->tpg, 0, 0, vc->frame);
+	for (s = 0; s < vc->num_surfaces; s++)
+		tpg_fill_plane_buffer(&vc->tpg, 0, s,
+				      vc->frame + vc->surfaces[s].src);
 }
 
 static void tcs_virt_frame(struct tcs_virt_chan *vc)
 {
 	struct tcs_channel *chan = vc->chan;
 	enum vb2_buffer_state state = VB2_BUF_STATE_DONE;
+	struct tcs_virt_slot *slot;
 	struct tcs_buffer *buf;
 	u32 seq;
 
 	if (READ_ONCE(vc->stalled) || READ_ONCE(vc->disconnected))
 		return;
 
+	/*
+	 * A reset (as after a hung frame on Tegra210): the engine gives back
+	 * what it was programmed with, this frame is lost (a sequence gap,
+	 * counted as dropped), and the buffers are programmed again.
+	 */
+	if (atomic_dec_if_positive(&vc->reset_pending) >= 0) {
+		tcs_virt_engine_reset(vc);
+		atomic64_inc(&chan->stats.frames_produced);
+		atomic64_inc(&chan->stats.frames_dropped);
+		vc->sequence++;
+		tcs_virt_engine_fill(vc);
+		return;
+	}
+
+	tcs_virt_engine_fill(vc);
 	atomic64_inc(&chan->stats.frames_produced);
 
 	/* An injected drop loses a frame: a sequence gap. */
@@ -78,20 +105,22 @@ static void tcs_virt_frame(struct tcs_virt_chan *vc)
 	 * sequence gap. The loss is also counted in frames_dropped.
 	 */
 	seq = vc->sequence++;
-	buf = tcs_virt_engine_head(vc);
-	if (!buf) {
+	slot = tcs_virt_engine_head(vc);
+	if (!slot) {
 		atomic64_inc(&chan->stats.frames_dropped);
 		return;
 	}
 
 	tcs_virt_render(vc, seq);
-	if (tcs_virt_engine_write(vc, buf, vc->frame, chan->fmt.sizeimage))
+	if (tcs_virt_engine_write(vc, slot, vc->frame))
 		state = VB2_BUF_STATE_ERROR;
 	if (atomic_dec_if_positive(&vc->error_pending) >= 0)
 		state = VB2_BUF_STATE_ERROR;
 
-	tcs_virt_engine_pop(vc);
-	tcs_capture_frame_done(chan, buf, seq, ktime_get_ns(), state);
+	buf = slot->buf;
+	tcs_virt_engine_retire(vc);
+	tcs_capture_buffer_done(chan, buf, seq, ktime_get_ns(), state);
+	tcs_virt_engine_fill(vc);
 }
 
 static int tcs_virt_sensor_thread(void *data)
@@ -135,16 +164,23 @@ static int tcs_virt_sensor_thread(void *data)
 int tcs_virt_sensor_start(struct tcs_virt_chan *vc)
 {
 	struct tcs_channel *chan = vc->chan;
-	const struct v4l2_pix_format *fmt = &chan->fmt;
+	const struct v4l2_pix_format_mplane *fmt = &chan->fmt;
+	unsigned int p;
 
-	vc->frame_size = fmt->sizeimage;
+	tcs_virt_engine_layout(vc);
+	vc->frame_size = 0;
+	for (p = 0; p < fmt->num_planes; p++)
+		vc->frame_size += fmt->plane_fmt[p].sizeimage;
 	vc->frame = vzalloc(vc->frame_size);
 	if (!vc->frame)
 		return -ENOMEM;
 
 	tpg_reset_source(&vc->tpg, fmt->width, fmt->height, V4L2_FIELD_NONE);
 	tpg_s_fourcc(&vc->tpg, fmt->pixelformat);
-	tpg_s_bytesperline(&vc->tpg, 0, fmt->bytesperline);
+	for (p = 0; p < vc->num_surfaces; p++)
+		tpg_s_bytesperline(&vc->tpg, p, vc->surfaces[p].len /
+				   (p ? DIV_ROUND_UP(fmt->height, chan->finfo->vdiv) :
+				    fmt->height));
 	tpg_s_buf_height(&vc->tpg, fmt->height);
 	tpg_s_field(&vc->tpg, V4L2_FIELD_NONE, false);
 	tpg_s_colorspace(&vc->tpg, fmt->colorspace);
@@ -154,13 +190,17 @@ int tcs_virt_sensor_start(struct tcs_virt_chan *vc)
 
 	vc->sequence = 0;
 	WRITE_ONCE(vc->disconnected, false);
+	atomic_set(&vc->reset_pending, 0);
 
+	/* Program the engine ahead, then start the sensor. */
+	tcs_virt_engine_fill(vc);
 	vc->thread = kthread_run(tcs_virt_sensor_thread, vc, "tcs-sensor%u",
 				 chan->id);
 	if (IS_ERR(vc->thread)) {
 		int ret = PTR_ERR(vc->thread);
 
 		vc->thread = NULL;
+		tcs_virt_engine_reset(vc);
 		vfree(vc->frame);
 		vc->frame = NULL;
 		return ret;
@@ -172,7 +212,8 @@ int tcs_virt_sensor_start(struct tcs_virt_chan *vc)
  * tcs_virt_sensor_stop() - stop producing frames
  * @vc: the channel.
  *
- * When this returns the thread has exited: no frame is in flight.
+ * When this returns the thread has exited: no frame is in flight, and the
+ * engine holds no buffer.
  */
 void tcs_virt_sensor_stop(struct tcs_virt_chan *vc)
 {
@@ -180,6 +221,7 @@ void tcs_virt_sensor_stop(struct tcs_virt_chan *vc)
 		kthread_stop(vc->thread);
 		vc->thread = NULL;
 	}
+	tcs_virt_engine_forget(vc);
 	vfree(vc->frame);
 	vc->frame = NULL;
 }
@@ -197,8 +239,8 @@ int tcs_virt_sensor_init(struct tcs_virt_chan *vc)
 	for (i = 0; i < TCS_RAMP_LEN; i++)
 		tcs_ramp[i] = i & 0xff;
 
-	tpg_init(&vc->tpg, TCS_DEF_WIDTH, TCS_DEF_HEIGHT);
-	return tpg_alloc(&vc->tpg, TCS_MAX_WIDTH);
+	tpg_init(&vc->tpg, 1920, 1080);
+	return tpg_alloc(&vc->tpg, TCS_VIRT_MAX_WIDTH);
 }
 
 /**

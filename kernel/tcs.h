@@ -6,11 +6,13 @@
 #define TCS_H
 
 #include <linux/atomic.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/videodev2.h>
 #include <media/media-device.h>
+#include <media/v4l2-common.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
 #include <media/v4l2-dev.h>
@@ -20,27 +22,18 @@
 
 #define TCS_DRIVER_NAME		"tegra-csi-sg"
 #define TCS_MAX_CHANNELS	6
-#define TCS_VIRT_DEVICE_NAME	"tegra-csi-sg-virt"
-
-#define TCS_MIN_WIDTH		32
-#define TCS_MAX_WIDTH		3840
-#define TCS_MIN_HEIGHT		32
-#define TCS_MAX_HEIGHT		2160
-#define TCS_SIZE_STEP		2
-#define TCS_BPL_ALIGN		64
-#define TCS_MAX_BPP		4
-#define TCS_MAX_SIZEIMAGE	(ALIGN(TCS_MAX_WIDTH * TCS_MAX_BPP, TCS_BPL_ALIGN) * \
-				 TCS_MAX_HEIGHT)
-#define TCS_DEF_WIDTH		1920
-#define TCS_DEF_HEIGHT		1080
+/* Memory planes of a buffer (NV16M: 2). */
+#define TCS_MAX_PLANES		3
+/* The largest frame any backend may offer, for CREATE_BUFS bounds. */
+#define TCS_MAX_SIZEIMAGE	(64U << 20)
 
 /**
- * struct tcs_stats - per-channel counters shown in debugfs
+ * struct tcs_stats - per-channel counters shown in debugfs (uapi header)
  * @frames_produced: frames the sensor produced, dropped ones included.
  * @frames_dropped: frames lost because no buffer was queued.
  * @frames_injected_drop: frames dropped on request of the drop control.
  * @descriptors_written: (address, length) descriptors given to the engine.
- * @iommu_map: iommu_map() calls on the driver's domain.
+ * @iommu_map: iommu_map() and iommu_map_sg() calls on the driver's domain.
  * @iommu_unmap: iommu_unmap() calls on the driver's domain.
  * @userptr_pins: USERPTR planes pinned.
  * @dmabuf_attach: dma-buf attachments made.
@@ -50,6 +43,9 @@
  * @dmabuf_unmap: dma-buf attachment mappings dropped.
  * @iova_ranges_mapped: planes mapped into the driver's IOMMU domain.
  * @iova_ranges_unmapped: such mappings removed.
+ * @userptr_pages: USERPTR pages pinned now (a level, not a count).
+ * @buffers_returned: buffers the backend gave back unprogrammed.
+ * @program_failures: buffers the backend could not program.
  *
  * When every buffer is freed (all file handles closed), each count of the
  * second group equals its partner in the first: the test runner checks
@@ -70,29 +66,14 @@ struct tcs_stats {
 	atomic64_t dmabuf_unmap;
 	atomic64_t iova_ranges_mapped;
 	atomic64_t iova_ranges_unmapped;
-};
-
-/**
- * struct tcs_format - a pixel format as Tegra210 VI writes it to memory
- * @fourcc: V4L2 pixel format.
- * @bpp: bytes per pixel in memory (10 and 12 bit Bayer use 16-bit containers).
- * @colorspace: V4L2 colorspace reported with the format.
- * @xfer_func: transfer function reported with the format.
- * @ycbcr_enc: Y'CbCr encoding reported with the format.
- * @quantization: quantization range reported with the format.
- */
-struct tcs_format {
-	u32 fourcc;
-	u8 bpp;
-	u8 colorspace;
-	u8 xfer_func;
-	u8 ycbcr_enc;
-	u8 quantization;
+	atomic64_t userptr_pages;
+	atomic64_t buffers_returned;
+	atomic64_t program_failures;
 };
 
 /**
  * enum tcs_addr_space - which address space a descriptor points into
- * @TCS_SPACE_BUS: bus (DMA) addresses of &tcs_device.dma_dev.
+ * @TCS_SPACE_BUS: bus (DMA) addresses of &tcs_dma_constraints.dma_dev.
  * @TCS_SPACE_IOVA: addresses in the driver's own IOMMU domain.
  */
 enum tcs_addr_space {
@@ -110,36 +91,39 @@ struct tcs_dma_seg {
 	u32 len;
 };
 
-struct tcs_iova_map;
-
 /**
- * struct tcs_buf_dma - how the engine reaches one buffer's plane
+ * struct tcs_buf_dma - how the engine reaches one memory plane of a buffer
  * @space: address space of @segs.
  * @segs: the descriptor list (one entry in IOMMU and contiguous modes).
  * @nsegs: number of entries in @segs.
- * @size: bytes described, the plane length.
- * @map: IOMMU mode: the cached IOVA mapping this description uses.
- * @valid: the description has been built by buf_init.
+ * @size: bytes described: at least the plane's sizeimage.
+ * @iova: iommu mode: page-aligned start of the plane's IOVA range, or 0.
+ * @iova_mapped: iommu mode: bytes mapped there, whole pages.
  */
 struct tcs_buf_dma {
 	enum tcs_addr_space space;
 	struct tcs_dma_seg *segs;
 	unsigned int nsegs;
 	size_t size;
-	struct tcs_iova_map *map;
-	bool valid;
+	u64 iova;
+	size_t iova_mapped;
 };
 
 /**
  * struct tcs_buffer - a capture buffer
  * @vb: the vb2 buffer, first member as vb2 requires.
  * @list: entry in &tcs_channel.queued or &tcs_channel.active.
- * @dma: the plane's DMA description, built once in buf_init.
+ * @dma: each memory plane's DMA description, built in buf_init (when vb2
+ *	acquired the memory) and dropped in buf_cleanup (before vb2 lets it
+ *	go): an imported dma-buf is in the driver's IOMMU domain exactly as
+ *	long as vb2 keeps its attachment mapped.
+ * @num_planes: planes with a description in @dma.
  */
 struct tcs_buffer {
 	struct vb2_v4l2_buffer vb;
 	struct list_head list;
-	struct tcs_buf_dma dma;
+	struct tcs_buf_dma dma[TCS_MAX_PLANES];
+	unsigned int num_planes;
 };
 
 static inline struct tcs_buffer *to_tcs_buffer(struct vb2_buffer *vb)
@@ -147,56 +131,60 @@ static inline struct tcs_buffer *to_tcs_buffer(struct vb2_buffer *vb)
 	return container_of(to_vb2_v4l2_buffer(vb), struct tcs_buffer, vb);
 }
 
+struct tcs_iova_space;
+
 /**
  * struct tcs_channel - one capture channel: a video node and its queue
  * @tcs: the device.
  * @id: channel number, 0-based.
+ * @caps: formats, sizes and intervals the backend offers (channel_init).
  * @vdev: the video node.
  * @pad: sink pad of the video node's media entity.
  * @queue: the vb2 queue.
- * @vlock: serialises the ioctls of @vdev, the vb2 queue (its ->lock), the
- *	format fields and the IOVA cache. Taken before @lock.
- * @fmt: current format.
+ * @vlock: serialises the ioctls of @vdev, the vb2 queue (its ->lock) and
+ *	the format fields. Taken before @lock.
+ * @fmt: current format (the single-planar API shows plane 0 of it).
  * @tfmt: format table entry for @fmt.
+ * @finfo: plane layout of @fmt.
  * @timeperframe: current frame interval.
- * @lock: protects @queued, @active, @in_hw and @streaming; taken in the
- *	engine's completion path, so never sleep under it.
- * @queued: buffers queued by userspace, not yet given to the engine.
- * @active: buffers given to the engine.
- * @in_hw: number of buffers on @active.
- * @streaming: the engine may be given buffers.
+ * @lock: protects @queued, @active, @streaming and @paused; taken from the
+ *	backend's contexts, so never sleep under it.
+ * @queued: buffers queued by userspace, not yet taken by the backend.
+ * @active: buffers the backend took and has not reported done.
+ * @streaming: the backend may take buffers (between start and stop).
+ * @paused: tcs_capture_pause() is in effect: no buffer is handed out.
  * @ctrl_handler: controls of the node (the DMA start alignment, the
  *	sensor's and fault injection).
- * @iova_cache: IOMMU mode: cached per-dma-buf IOVA mappings (under @vlock).
- * @iova_cache_len: entries on @iova_cache.
- * @dma_users: buffers that currently hold a DMA description (under @vlock).
+ * @iova: iommu mode: the channel's own IOVA space (its budget).
  * @stats: debugfs counters.
  * @debugfs: the channel's debugfs directory.
+ * @registered: the video node was registered.
  * @backend_priv: backend state for this channel.
  */
 struct tcs_channel {
 	struct tcs_device *tcs;
 	unsigned int id;
+	struct tcs_channel_caps caps;
 	struct video_device vdev;
 	struct media_pad pad;
 	struct vb2_queue queue;
-	/* Serialises ioctls, the vb2 queue, the format and the IOVA cache. */
+	/* Serialises ioctls, the vb2 queue and the format. */
 	struct mutex vlock;
-	struct v4l2_pix_format fmt;
+	struct v4l2_pix_format_mplane fmt;
 	const struct tcs_format *tfmt;
+	const struct v4l2_format_info *finfo;
 	struct v4l2_fract timeperframe;
-	/* Protects the buffer lists, in_hw and streaming. */
+	/* Protects the buffer lists, streaming and paused. */
 	spinlock_t lock;
 	struct list_head queued;
 	struct list_head active;
-	unsigned int in_hw;
 	bool streaming;
+	bool paused;
 	struct v4l2_ctrl_handler ctrl_handler;
-	struct list_head iova_cache;
-	unsigned int iova_cache_len;
-	unsigned int dma_users;
+	struct tcs_iova_space *iova;
 	struct tcs_stats stats;
 	struct dentry *debugfs;
+	bool registered;
 	void *backend_priv;
 };
 
@@ -204,40 +192,56 @@ struct tcs_iommu;
 
 /**
  * struct tcs_device - the driver instance
- * @dev: the platform device.
- * @v4l2_dev: the V4L2 device; its release frees this structure.
+ * @dev: the device the backend created it for.
+ * @instance: number of the instance among the module's live ones, from 0:
+ *	the video nodes of instance 0 are "tegra-csi-sg chN", those of
+ *	instance K "tegra-csi-sg.K chN".
+ * @v4l2_dev: the V4L2 device; its release (last file handle closed after
+ *	tcs_device_destroy()) frees this structure and its channels.
  * @mdev: the media device.
  * @backend: the DMA engine backend.
- * @dma: the engine's DMA constraints (set by the backend's probe).
- * @dma_dev: the device buffers are DMA-mapped for (set by the backend).
- * @iommu: IOMMU mode: the driver's domain and IOVA allocator.
- * @num_channels: number of channels (set by the backend's probe).
- * @chans: the channels.
- * @debugfs: the device's debugfs directory.
- * @backend_priv: backend state.
+ * @dma: the engine's DMA constraints.
+ * @iommu: iommu mode: the driver's domain.
+ * @lock: serialises tcs_device_add_channel() against
+ *	tcs_device_destroy(); protects @chans and @gone.
+ * @chans: the channels, by id.
+ * @gone: tcs_device_destroy() ran: no channel can be added.
+ * @debugfs: the device's debugfs directory, named after @dev.
+ * @priv: backend state.
  */
 struct tcs_device {
 	struct device *dev;
+	int instance;
 	struct v4l2_device v4l2_dev;
 	struct media_device mdev;
 	const struct tcs_backend *backend;
 	struct tcs_dma_constraints dma;
-	struct device *dma_dev;
 	struct tcs_iommu *iommu;
-	unsigned int num_channels;
+	/* Serialises channel creation and destruction. */
+	struct mutex lock;
 	struct tcs_channel *chans[TCS_MAX_CHANNELS];
+	bool gone;
 	struct dentry *debugfs;
-	void *backend_priv;
+	void *priv;
 };
 
 /* tcs-formats.c */
-extern const struct tcs_format tcs_formats[];
-extern const unsigned int tcs_num_formats;
-const struct tcs_format *tcs_format_find(u32 fourcc);
-void tcs_format_fill(struct v4l2_pix_format *pix, const struct tcs_format **tfmt);
-int tcs_format_enum_sizes(struct v4l2_frmsizeenum *fsize);
-int tcs_format_enum_intervals(struct v4l2_frmivalenum *fival);
-void tcs_format_snap_interval(struct v4l2_fract *tpf);
+const struct tcs_format *tcs_format_find(const struct tcs_channel *chan,
+					 u32 fourcc);
+const struct tcs_format *tcs_format_fill(const struct tcs_channel *chan,
+					 struct v4l2_pix_format_mplane *pix,
+					 const struct v4l2_format_info **info);
+int tcs_format_enum_sizes(const struct tcs_channel *chan,
+			  struct v4l2_frmsizeenum *fsize);
+int tcs_format_enum_intervals(const struct tcs_channel *chan,
+			      struct v4l2_frmivalenum *fival);
+void tcs_format_snap_interval(const struct tcs_channel *chan,
+			      struct v4l2_fract *tpf);
+int tcs_format_check_caps(struct tcs_channel *chan);
+void tcs_format_to_single(const struct v4l2_pix_format_mplane *mp,
+			  struct v4l2_pix_format *pix);
+void tcs_format_from_single(const struct v4l2_pix_format *pix,
+			    struct v4l2_pix_format_mplane *mp);
 
 /* tcs-capture.c */
 int tcs_capture_ctrls_init(struct tcs_channel *chan);
@@ -246,20 +250,25 @@ void tcs_capture_unregister(struct tcs_channel *chan);
 
 /* tcs-mem.c */
 extern const struct vb2_mem_ops tcs_mem_ops;
+gfp_t tcs_mem_gfp_zone(struct device *dma_dev);
 struct sg_table *tcs_mem_sgt(struct vb2_buffer *vb, unsigned int plane);
+void tcs_mem_orphan_all(struct tcs_device *tcs);
 
 /* tcs-dma.c */
-int tcs_iommu_init(struct tcs_device *tcs, struct device *master);
-void tcs_iommu_cleanup(struct tcs_device *tcs);
+int tcs_dma_check_constraints(struct tcs_device *tcs);
+int tcs_dma_setup(struct tcs_device *tcs);
+void tcs_dma_teardown(struct tcs_device *tcs);
+int tcs_dma_channel_init(struct tcs_channel *chan);
+void tcs_dma_channel_cleanup(struct tcs_channel *chan);
 phys_addr_t tcs_iommu_iova_to_phys(struct tcs_device *tcs, u64 iova);
 int tcs_dma_buf_init(struct tcs_channel *chan, struct tcs_buffer *buf);
 void tcs_dma_buf_cleanup(struct tcs_channel *chan, struct tcs_buffer *buf);
 
-/* tcs-virt.c */
-struct platform_device *tcs_virt_device_register(void);
-
 /* tcs-debugfs.c */
 void tcs_debugfs_init(struct tcs_device *tcs);
+void tcs_debugfs_add_channel(struct tcs_channel *chan);
 void tcs_debugfs_cleanup(struct tcs_device *tcs);
+void tcs_debugfs_module_init(void);
+void tcs_debugfs_module_exit(void);
 
 #endif /* TCS_H */

@@ -51,7 +51,8 @@ typedef struct
 static guint64
 debugfs_stat (const gchar * field)
 {
-  const gchar *path = "/sys/kernel/debug/tegra-csi-sg/0/stats";
+  const gchar *path =
+      "/sys/kernel/debug/tegra-csi-sg/tegra-csi-sg-virt/0/stats";
   gchar *text = NULL, **lines;
   guint64 value = G_MAXUINT64;
   guint i;

@@ -40,6 +40,13 @@ seq_gaps() {
 
 # compliance_ok LABEL LOG [DROPPED]: check a v4l2-compliance log for
 # 0 failures and 0 warnings, print its totals line prefixed with LABEL.
+#
+# One failure is the tool's, not the driver's: v4l2-compliance 1.22.1
+# (Debian 12's) expects the NV16/NV12 family to be described "Y/CbCr
+# 4:2:x", which the 6.1 kernel core renamed "Y/UV 4:2:x" after the tool was
+# released (../shared/TESTWORLD.md; vivid fails the same way). With that
+# tool version exactly these lines are not counted; the count is printed.
+#
 # With DROPPED (the growth of the channel's frames_dropped during the run),
 # warnings that the sequence jumped are accepted when they are the only
 # warnings and their gaps add up to at most DROPPED frames: every such gap
@@ -49,12 +56,19 @@ compliance_ok() {
 	total=$(grep -E "^(Grand )?Total for" "$2" | tail -n 1)
 	echo "$1: $total"
 	grep -oE "(fail|warn):.*" "$2" | sort | uniq -c | head -n 20
-	case $total in
-	*"Failed: 0, Warnings: 0"*) return 0 ;;
-	*"Failed: 0, Warnings: "*) [ -n "${3:-}" ] || return 1 ;;
-	*) return 1 ;;
-	esac
+	case $total in *"Failed: "*", Warnings: "*) ;; *) return 1 ;; esac
+	failed=${total##*Failed: }; failed=${failed%%,*}
 	warnings=${total##*Warnings: }
+	artifacts=0
+	if v4l2-compliance --version 2>/dev/null | grep -q '^v4l2-compliance 1\.22\.'; then
+		artifacts=$(tr '\r' '\n' <"$2" | grep -cE \
+			"fail: v4l2-test-formats.cpp\([0-9]+\): fmtdesc.description mismatch: was 'Y/UV 4:2:[0-9]', expected 'Y/CbCr 4:2:[0-9]'")
+		[ "$artifacts" -gt 0 ] &&
+			echo "$1: $artifacts failure(s) of the tool's old format descriptions (v4l2-compliance 1.22) not counted"
+	fi
+	[ "$((failed - artifacts))" -eq 0 ] || return 1
+	[ "$warnings" -eq 0 ] && return 0
+	[ -n "${3:-}" ] || return 1
 	jumps=$(tr '\r' '\n' <"$2" | grep -c "warn:.*got sequence number")
 	gaps=$(seq_gaps "$2")
 	echo "$1: $jumps warning(s) of sequence gaps, $gaps frame(s) missing," \
@@ -62,8 +76,9 @@ compliance_ok() {
 	[ "$warnings" = "$jumps" ] && [ "$gaps" -le "$3" ]
 }
 
-# tcs_stat CHANNEL NAME: a debugfs counter of CHANNEL (see the uapi header)
+# tcs_stat CHANNEL NAME: a debugfs counter of CHANNEL of the virtual
+# device (see the uapi header)
 tcs_stat() {
 	awk -v n="$2" '$1 == n { print $2 }' \
-		"/sys/kernel/debug/tegra-csi-sg/$1/stats"
+		"/sys/kernel/debug/tegra-csi-sg/tegra-csi-sg-virt/$1/stats"
 }

@@ -17,7 +17,13 @@
  * purpose (pages remapped with mremap()) so that the refusal is always
  * exercised. Memory that happens to be contiguous must stream normally.
  *
- * Usage: tcs-frames [--contig] [--frames N] [--channel N]
+ * Rotating dma-bufs (5 through 4 slots) are mapped and unmapped as vb2
+ * attaches and detaches them; with --iommu (virtual_dma=iommu) the live
+ * IOVA ranges must equal vb2's live attachment mappings at every frame, and
+ * in every mode a dma-buf that left its slot and that the application
+ * released must be gone (no reference kept by the driver).
+ *
+ * Usage: tcs-frames [--contig|--iommu] [--frames N] [--channel N]
  * Exit status: 0 pass, 1 failure (a missing device or test driver included:
  * every case must run).
  */
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +86,8 @@ static const struct {
 	{ V4L2_PIX_FMT_UYVY, 640, 480 },
 	/* 650 x 2 bytes = 1300, padded to 1344 bytes per line */
 	{ V4L2_PIX_FMT_SRGGB10, 650, 482 },
+	/* two surfaces in one plane: luma, then chroma, both 384 bytes a line */
+	{ V4L2_PIX_FMT_NV16, 322, 240 },
 };
 
 /**
@@ -106,6 +115,7 @@ struct tbuf {
 struct ctx {
 	int fd;
 	bool contig;
+	bool iommu;
 	unsigned int frames;
 	struct v4l2_pix_format fmt;
 	struct tbuf bufs[MAXBUF];
@@ -542,8 +552,9 @@ static void stats_compare(const long long *before, const long long *after,
 	unsigned int i;
 
 	for (i = 0; i < nstats; i++) {
-		if (before[i] < 0) {
-			tcs_info("%s: no debugfs counters", what);
+		if (before[i] < 0 || after[i] < 0) {
+			tcs_fail("%s: cannot read the debugfs counter %s", what,
+				 steady_stats[i]);
 			return;
 		}
 		if (after[i] != before[i])
@@ -551,6 +562,70 @@ static void stats_compare(const long long *before, const long long *after,
 				 what, steady_stats[i], before[i], after[i],
 				 frames);
 	}
+}
+
+/*
+ * Rotating dma-bufs, iommu mode: a dma-buf is in the driver's IOMMU domain
+ * exactly as long as vb2 keeps its attachment mapped, so the live IOVA
+ * ranges equal the live attachment mappings (one per slot).
+ */
+static void check_iova_lifetime(struct ctx *c, const char *what)
+{
+	long long mapped = tcs_stat(c->channel, "iova_ranges_mapped") -
+			   tcs_stat(c->channel, "iova_ranges_unmapped");
+	long long attached = tcs_stat(c->channel, "dmabuf_map") -
+			     tcs_stat(c->channel, "dmabuf_unmap");
+
+	if (mapped != attached || attached != NBUF)
+		tcs_fail("%s: %lld IOVA ranges live for %lld mapped attachments (%d slots)",
+			 what, mapped, attached, NBUF);
+}
+
+/* Whether /sys/kernel/debug/dma_buf/bufinfo lists a dma-buf of inode @ino. */
+static bool dmabuf_alive(unsigned long ino)
+{
+	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "r");
+	char line[512];
+	bool found = false;
+
+	if (!f) {
+		tcs_fail("cannot read /sys/kernel/debug/dma_buf/bufinfo");
+		return true;
+	}
+	/* "size flags mode count exp_name ino name" */
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long size, flags, mode, count, i;
+		char exp[64];
+
+		if (sscanf(line, "%lu %lx %lx %lu %63s %lu", &size, &flags,
+			   &mode, &count, exp, &i) == 6 && i == ino)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * The spare dma-buf, out of every slot, is released by the application:
+ * the driver must hold no reference to it (an IOVA cache that outlived
+ * vb2's mapping kept it alive).
+ */
+static void check_spare_released(struct ctx *c, const char *what)
+{
+	struct tbuf *b = &c->bufs[c->spare];
+	struct stat st;
+
+	if (b->fd < 0 || fstat(b->fd, &st)) {
+		tcs_fail("%s: no spare dma-buf", what);
+		return;
+	}
+	munmap(b->alloc, b->alloc_len);
+	b->alloc = NULL;
+	close(b->fd);
+	b->fd = -1;
+	if (dmabuf_alive(st.st_ino))
+		tcs_fail("%s: the dma-buf out of every slot (inode %lu) is still alive after the application released it",
+			 what, (unsigned long)st.st_ino);
 }
 
 static void run_case(struct ctx *c, unsigned int ci)
@@ -641,13 +716,8 @@ static void run_case(struct ctx *c, unsigned int ci)
 	}
 	stats_snapshot(c, before);
 	for (n = 0; n < c->frames; n++) {
-		/*
-		 * Rotating dma-bufs: vb2 attaches and maps a dma-buf again
-		 * whenever it lands in another slot, but the driver's IOVA
-		 * cache must not map it again once every one was seen.
-		 */
-		if (c->src == SRC_VGEM_ROTATE && n == 2 * MAXBUF)
-			stats_snapshot(c, before);
+		if (c->src == SRC_VGEM_ROTATE && c->iommu)
+			check_iova_lifetime(c, what);
 
 		struct v4l2_buffer qb = {
 			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = memory,
@@ -674,14 +744,25 @@ static void run_case(struct ctx *c, unsigned int ci)
 		}
 	}
 	stats_snapshot(c, after);
-	/* Rotation: only the IOMMU counters (the first two) stay put. */
-	stats_compare(before, after, c->src == SRC_VGEM_ROTATE ? 2 : NSTATS, n,
-		      what);
+	/*
+	 * Rotation: vb2 attaches and maps a dma-buf again whenever it lands
+	 * in another slot, and so does the driver's IOMMU domain; nothing
+	 * must outlive vb2's mapping.
+	 */
+	if (c->src == SRC_VGEM_ROTATE) {
+		if (c->iommu)
+			check_iova_lifetime(c, what);
+		check_spare_released(c, what);
+	} else {
+		stats_compare(before, after, NSTATS, n, what);
+	}
 	tcs_ioctl(c->fd, VIDIOC_STREAMOFF, &type);
 	if (c->src != SRC_MMAP && c->src != SRC_VIVID)
 		for (i = 0; i < c->nbufs; i++) {
 			struct tbuf *b = &c->bufs[i];
 
+			if (!b->alloc)	/* the released spare */
+				continue;
 			if (b->fd >= 0)
 				dmabuf_sync(b->fd, DMA_BUF_SYNC_START |
 					    DMA_BUF_SYNC_READ);
@@ -703,6 +784,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "contig", no_argument, NULL, 'c' },
+		{ "iommu", no_argument, NULL, 'i' },
 		{ "frames", required_argument, NULL, 'f' },
 		{ "channel", required_argument, NULL, 'n' },
 		{ }
@@ -717,6 +799,9 @@ int main(int argc, char **argv)
 		case 'c':
 			c.contig = true;
 			break;
+		case 'i':
+			c.iommu = true;
+			break;
 		case 'f':
 			c.frames = strtoul(optarg, NULL, 0);
 			break;
@@ -724,7 +809,7 @@ int main(int argc, char **argv)
 			channel = strtoul(optarg, NULL, 0);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [--contig] [--frames N] [--channel N]\n",
+			fprintf(stderr, "usage: %s [--contig|--iommu] [--frames N] [--channel N]\n",
 				argv[0]);
 			return 2;
 		}

@@ -208,8 +208,8 @@ long long tcs_stat(unsigned int channel, const char *name)
 	long long value, found = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%u/stats",
-		 TEGRA_CSI_SG_DRIVER_NAME, channel);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s/%u/stats",
+		 TEGRA_CSI_SG_DRIVER_NAME, TCS_TEST_DEVICE, channel);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;

@@ -11,6 +11,8 @@
 #include <linux/videodev2.h>
 
 #define TCS_TEST_MAX_CHANNELS 6
+/* The virtual backend's (first) device: names its debugfs folder. */
+#define TCS_TEST_DEVICE "tegra-csi-sg-virt"
 
 /* Print "FAIL: ..." / "ok: ..." / "# ..." lines. */
 void tcs_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,7 +5,7 @@
 # runner checks the log), and a rebound device must stream again.
 set -u
 stream=$1
-drv=/sys/bus/platform/drivers/tegra-csi-sg
+drv=/sys/bus/platform/drivers/tegra-csi-sg-virt
 dev=tegra-csi-sg-virt
 
 "$stream" --seconds 60 --expect-error &

@@ -13,7 +13,7 @@
 /* KBUILD_MODNAME of the driver: the exporter name of its dma-bufs */
 #define ZC_EXPORTER "tegra_csi_sg"
 /* the driver's counters of channel 0 (root only; the guest mounts debugfs) */
-#define ZC_DEBUGFS_STATS "/sys/kernel/debug/tegra-csi-sg/0/stats"
+#define ZC_DEBUGFS_STATS "/sys/kernel/debug/tegra-csi-sg/tegra-csi-sg-virt/0/stats"
 
 /* Log records of the importers, counted while zc_watch_importers() is on. */
 struct zc_evidence {

@@ -58,6 +58,23 @@
 #define TEGRA_CSI_SG_CID_DMA_ALIGN	(TEGRA_CSI_SG_CID_BASE + 4)
 
 /*
+ * "Fail Next Programs", integer 0..1000, volatile (virtual backend): the
+ * engine refuses to be programmed with the next N buffers; each completes
+ * at once with V4L2_BUF_FLAG_ERROR and no frame (its sequence number is 0
+ * and takes none from the sensor). Counted in program_failures.
+ */
+#define TEGRA_CSI_SG_CID_FAIL_PROGRAM	(TEGRA_CSI_SG_CID_BASE + 5)
+/*
+ * "Reset Engine", button (virtual backend): at its next frame the engine
+ * resets, as Tegra210 VI after a hung frame: it gives back the buffers it
+ * was programmed with (counted in buffers_returned), that frame is lost
+ * (a sequence gap, counted in frames_dropped), and the same buffers are
+ * programmed again in the order they were queued. No buffer is lost or
+ * reordered.
+ */
+#define TEGRA_CSI_SG_CID_RESET		(TEGRA_CSI_SG_CID_BASE + 6)
+
+/*
  * V4L2_CID_TEST_PATTERN menu. Index 0 is the counter pattern below, which
  * tests verify byte for byte; the others come from the kernel's v4l2-tpg.
  */
@@ -67,14 +84,17 @@
 /**
  * tegra_csi_sg_counter_byte() - expected byte of the counter test pattern
  * @seq:  V4L2 sequence number of the frame (struct v4l2_buffer.sequence)
- * @line: line index, 0 .. sizeimage / bytesperline - 1
+ * @line: line index, 0 .. (sum of the planes' sizeimage) / bytesperline - 1
  * @col:  byte offset inside the line, 0 .. bytesperline - 1
  *
- * The counter pattern fills every byte of the plane, padding included
- * (sizeimage = bytesperline * height for every format of this driver):
- * bytes 0..3 of each line hold @seq and bytes 4..7 hold @line, both
- * little-endian 32-bit; every later byte is (@seq + @line + @col) & 0xff.
- * Exposure and gain do not change this pattern.
+ * The counter pattern fills every byte of the frame, padding included:
+ * the frame is taken as lines of bytesperline bytes (the bytesperline of
+ * plane 0), the lines of every surface and plane numbered one after the
+ * other (NV16: the chroma lines follow the luma lines; NV16M: plane 1's
+ * first line is line height). Bytes 0..3 of each line hold @seq and bytes
+ * 4..7 hold @line, both little-endian 32-bit; every later byte is
+ * (@seq + @line + @col) & 0xff. Exposure and gain do not change this
+ * pattern.
  *
  * Return: the byte the engine writes at that position.
  */
@@ -94,8 +114,10 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
  * number too, so every drop shows as a gap. A stalled sensor produces no
  * frames and takes no numbers.
  *
- * debugfs (root only): /sys/kernel/debug/tegra-csi-sg/<channel>/stats, one
- * "name value" pair per line, counters since module load (64-bit decimal):
+ * debugfs (root only): /sys/kernel/debug/tegra-csi-sg/<device>/<channel>/stats,
+ * one folder per driver instance named after its device (the virtual
+ * backend's: tegra-csi-sg-virt, tegra-csi-sg-virt.1), one "name value" pair
+ * per line, counters since the channel was created (64-bit decimal):
  *   frames_produced      frames the sensor produced (including dropped)
  *   frames_dropped       frames lost for lack of a queued buffer (each
  *                        leaves a sequence gap of one)
@@ -113,10 +135,15 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
  *                        unmap_dmabuf)
  *   iova_ranges_mapped   planes mapped into the driver's IOMMU domain
  *   iova_ranges_unmapped such mappings removed
- * Once every buffer of a channel is freed (every file handle closed), each
- * of the last five equals its partner: userptr_pins, dmabuf_attach,
- * dmabuf_map, iova_ranges_mapped (tests/vm/run checks this at the end of
- * every run). New counters are only ever appended.
+ *   userptr_pages        USERPTR pages pinned now (a level: 0 when no
+ *                        USERPTR buffer exists)
+ *   buffers_returned     buffers the engine gave back unprogrammed (reset)
+ *   program_failures     buffers the engine could not be programmed with
+ * Once every buffer of a channel is freed (every file handle closed),
+ * userptr_unpins, dmabuf_detach, dmabuf_unmap and iova_ranges_unmapped each
+ * equal their partners userptr_pins, dmabuf_attach, dmabuf_map and
+ * iova_ranges_mapped (tests/vm/run checks this at the end of every run).
+ * New counters are only ever appended.
  */
 
 #endif /* _UAPI_LINUX_TEGRA_CSI_SG_H */
