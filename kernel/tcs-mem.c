@@ -322,26 +322,48 @@ err_free_buf:
  * the plane stays the same. The engine writes through this device's mapping,
  * so when the DMA API bounces (swiotlb) or caches are not coherent, the frame
  * reaches the dma-buf's pages only if the importer syncs its mapping. So for
- * imports the hints are ignored.
+ * imports the hints are ignored, and the mapping is synced by its DMA
+ * addresses, segment by segment: the CPU side of an importer's table is the
+ * exporter's and must never be read (CONFIG_DMABUF_DEBUG scrambles it; the
+ * sg-table syncs read it).
  */
+static void tcs_mem_sync_import(struct tcs_mem_buf *buf, bool for_cpu)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(buf->dma_sgt, sg, i) {
+		if (for_cpu)
+			dma_sync_single_for_cpu(buf->dev, sg_dma_address(sg),
+						sg_dma_len(sg), buf->dir);
+		else
+			dma_sync_single_for_device(buf->dev, sg_dma_address(sg),
+						   sg_dma_len(sg), buf->dir);
+	}
+}
+
 static void tcs_mem_prepare(void *buf_priv)
 {
 	struct tcs_mem_buf *buf = buf_priv;
 
-	if (!buf->dma_sgt ||
-	    (!buf->db_attach && buf->vb->skip_cache_sync_on_prepare))
+	if (!buf->dma_sgt)
 		return;
-	dma_sync_sgtable_for_device(buf->dev, buf->dma_sgt, buf->dir);
+	if (buf->db_attach)
+		tcs_mem_sync_import(buf, false);
+	else if (!buf->vb->skip_cache_sync_on_prepare)
+		dma_sync_sgtable_for_device(buf->dev, buf->dma_sgt, buf->dir);
 }
 
 static void tcs_mem_finish(void *buf_priv)
 {
 	struct tcs_mem_buf *buf = buf_priv;
 
-	if (!buf->dma_sgt ||
-	    (!buf->db_attach && buf->vb->skip_cache_sync_on_finish))
+	if (!buf->dma_sgt)
 		return;
-	dma_sync_sgtable_for_cpu(buf->dev, buf->dma_sgt, buf->dir);
+	if (buf->db_attach)
+		tcs_mem_sync_import(buf, true);
+	else if (!buf->vb->skip_cache_sync_on_finish)
+		dma_sync_sgtable_for_cpu(buf->dev, buf->dma_sgt, buf->dir);
 }
 
 static void *tcs_mem_get_userptr(struct vb2_buffer *vb, struct device *dev,

@@ -3,7 +3,7 @@
  * tcs-faults: one test per fault injection control of tegra-csi-sg, and
  * one for frames lost because the application queued no buffer.
  *
- * Usage: tcs-faults drop|error|stall|disconnect|starve
+ * Usage: tcs-faults drop|error|stall|disconnect|starve|reset|fail-program
  *
  * drop:       "Drop Next Frames" = 5 leaves a gap of exactly 5 in the
  *             sequence numbers, counted in frames_injected_drop.
@@ -16,6 +16,15 @@
  * starve:     no buffer requeued for several frame periods: the frames lost
  *             take sequence numbers, so the next buffer's sequence jumps by
  *             exactly as much as frames_dropped grew.
+ * reset:      "Reset Engine" makes the engine give back the buffers it was
+ *             programmed with (buffers_returned grows by as many, 1 or 2)
+ *             and lose one frame (a sequence gap counted in frames_dropped);
+ *             every buffer comes back, in the order it was queued, with a
+ *             right frame.
+ * fail-program: "Fail Next Programs" = 2 completes exactly the next 2
+ *             buffers at once with V4L2_BUF_FLAG_ERROR (program_failures
+ *             grows by 2), ahead of the one being written; every buffer
+ *             comes back and the frames after are intact.
  *
  * The guest may be too slow to requeue in time (TCG): every frame lost so
  * takes a sequence number and is counted in frames_dropped, so the tests
@@ -375,6 +384,119 @@ static void test_starve(void)
 	tcs_fail("starve: inconclusive three times");
 }
 
+/*
+ * Dequeue @n buffers, requeueing each at once: with @ordered every one must
+ * be the oldest queued (@fifo, the indices in queue order, updated); each
+ * must have a right
+ * frame unless it has V4L2_BUF_FLAG_ERROR. Counts ERROR buffers in
+ * @errors and sums the sequence gaps between good frames in @gaps.
+ * Returns 0 or -1.
+ */
+static int dequeue_in_order(unsigned int n, unsigned int *fifo, bool ordered,
+			    unsigned int *errors, uint32_t *gaps, uint32_t *last)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < n; i++) {
+		struct v4l2_buffer b;
+
+		if (next(&b, 5000)) {
+			tcs_fail("no buffer %u", i);
+			return -1;
+		}
+		if (ordered && b.index != fifo[0]) {
+			tcs_fail("buffer %u completed, buffer %u was queued first",
+				 b.index, fifo[0]);
+			return -1;
+		}
+		for (k = 0; k + 1 < NBUF; k++)
+			fifo[k] = fifo[k + 1];
+		fifo[NBUF - 1] = b.index;
+		if (b.flags & V4L2_BUF_FLAG_ERROR) {
+			(*errors)++;
+			continue;
+		}
+		if (b.sequence <= *last) {
+			tcs_fail("sequence %u after %u", b.sequence, *last);
+			return -1;
+		}
+		*gaps += b.sequence - *last - 1;
+		*last = b.sequence;
+	}
+	return 0;
+}
+
+/* The queue order after start(): 0, 1, 2, 3; one frame consumed. */
+static void fifo_start(unsigned int *fifo, uint32_t *last)
+{
+	struct v4l2_buffer b;
+	unsigned int k;
+
+	for (k = 0; k < NBUF; k++)
+		fifo[k] = k;
+	if (next(&b, 5000) || b.index != 0)
+		return tcs_fail("no first frame in buffer 0");
+	for (k = 0; k + 1 < NBUF; k++)
+		fifo[k] = fifo[k + 1];
+	fifo[NBUF - 1] = 0;
+	*last = b.sequence;
+}
+
+static void test_reset(void)
+{
+	long long returned = tcs_stat(0, "buffers_returned");
+	long long dropped = tcs_stat(0, "frames_dropped");
+	unsigned int fifo[NBUF], errors = 0;
+	uint32_t last = 0, gaps = 0;
+
+	fifo_start(fifo, &last);
+	if (tcs_set_ctrl(fd, TEGRA_CSI_SG_CID_RESET, 1))
+		return tcs_fail("cannot press reset_engine");
+	if (dequeue_in_order(12, fifo, true, &errors, &gaps, &last))
+		return;
+	returned = tcs_stat(0, "buffers_returned") - returned;
+	dropped = tcs_stat(0, "frames_dropped") - dropped;
+	if (returned < 1 || returned > 2)
+		tcs_fail("the reset gave back %lld buffers, expected the 1 or 2 the engine held",
+			 returned);
+	if (errors)
+		tcs_fail("%u buffers with ERROR after a reset", errors);
+	if (dropped < 1 || gaps != dropped)
+		tcs_fail("sequence gaps add up to %u, frames_dropped grew by %lld (at least the reset's frame)",
+			 gaps, dropped);
+	if (!tcs_failures())
+		tcs_ok("reset: %lld buffers given back and reprogrammed in order, %lld frame(s) lost and counted",
+		       returned, dropped);
+}
+
+static void test_fail_program(void)
+{
+	long long failures = tcs_stat(0, "program_failures");
+	long long dropped = tcs_stat(0, "frames_dropped");
+	unsigned int fifo[NBUF], errors = 0;
+	uint32_t last = 0, gaps = 0;
+	int32_t pending = -1;
+
+	fifo_start(fifo, &last);
+	if (tcs_set_ctrl(fd, TEGRA_CSI_SG_CID_FAIL_PROGRAM, 2))
+		return tcs_fail("cannot set fail_next_programs");
+	/* a failed buffer completes at once, before the one being written */
+	if (dequeue_in_order(12, fifo, false, &errors, &gaps, &last))
+		return;
+	if (errors != 2)
+		tcs_fail("%u buffers with ERROR, expected 2", errors);
+	if (tcs_stat(0, "program_failures") - failures != 2)
+		tcs_fail("program_failures grew by %lld, expected 2",
+			 tcs_stat(0, "program_failures") - failures);
+	if (gaps > tcs_stat(0, "frames_dropped") - dropped)
+		tcs_fail("sequence gaps add up to %u, only %lld frames counted as dropped",
+			 gaps, tcs_stat(0, "frames_dropped") - dropped);
+	if (tcs_get_ctrl(fd, TEGRA_CSI_SG_CID_FAIL_PROGRAM, &pending) || pending)
+		tcs_fail("fail_next_programs reads %d, expected 0", pending);
+	if (!tcs_failures())
+		tcs_ok("fail-program: 2 buffers failed at programming, frames intact");
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -407,8 +529,12 @@ int main(int argc, char **argv)
 		test_disconnect();
 	} else if (!strcmp(what, "starve")) {
 		test_starve();
+	} else if (!strcmp(what, "reset")) {
+		test_reset();
+	} else if (!strcmp(what, "fail-program")) {
+		test_fail_program();
 	} else {
-		fprintf(stderr, "usage: %s drop|error|stall|disconnect|starve\n",
+		fprintf(stderr, "usage: %s drop|error|stall|disconnect|starve|reset|fail-program\n",
 			argv[0]);
 		return 2;
 	}
