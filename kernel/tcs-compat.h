@@ -93,10 +93,11 @@ static inline void tcs_vb2_set_min_queued(struct vb2_queue *q, unsigned int n)
 #endif
 
 /*
- * Up to 6.9 a driver whose vb2 queue has a lock must supply these two so
- * that vb2 drops the lock while waiting for a buffer; later vb2 does it.
+ * A driver whose vb2 queue has a lock must supply these two so that vb2
+ * drops the lock while a blocking DQBUF waits (6.1 and 6.12 both need them:
+ * without, a STREAMOFF from another thread waits for the DQBUF).
  */
-#if TCS_KVER < 0x060a
+#if TCS_KVER <= 0x060c
 #define TCS_VB2_WAIT_OPS			\
 	.wait_prepare = vb2_ops_wait_prepare,	\
 	.wait_finish = vb2_ops_wait_finish,

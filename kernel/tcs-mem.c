@@ -366,6 +366,33 @@ static void tcs_mem_finish(void *buf_priv)
 		dma_sync_sgtable_for_cpu(buf->dev, buf->dma_sgt, buf->dir);
 }
 
+/* Whether [@vaddr, @vaddr + @size) is mapped writable; 0 or -EFAULT. */
+static int tcs_mem_check_writable(struct tcs_channel *chan,
+				  unsigned long vaddr, unsigned long size)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end = vaddr + size, at = vaddr;
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	if (end < vaddr)
+		return -EFAULT;
+	mmap_read_lock(mm);
+	while (at < end) {
+		vma = vma_lookup(mm, at);
+		if (!vma || !(vma->vm_flags & VM_WRITE)) {
+			dev_dbg(chan->tcs->dev,
+				"ch%u: USERPTR memory at %#lx is %s\n", chan->id,
+				at, vma ? "not writable" : "not mapped");
+			ret = -EFAULT;
+			break;
+		}
+		at = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
 static void *tcs_mem_get_userptr(struct vb2_buffer *vb, struct device *dev,
 				 unsigned long vaddr, unsigned long size)
 {
@@ -403,6 +430,14 @@ static void *tcs_mem_get_userptr(struct vb2_buffer *vb, struct device *dev,
 	buf->dir = vb->vb2_queue->dma_dir;
 	buf->offset = offset_in_page(vaddr);
 	buf->size = size;
+
+	/*
+	 * The engine writes the memory: refuse what the process cannot write
+	 * (6.1's pinning forces write access through a read-only mapping).
+	 */
+	ret = tcs_mem_check_writable(chan, vaddr, size);
+	if (ret)
+		goto err_free_buf;
 
 	buf->vec = tcs_create_framevec(vaddr, size,
 				       buf->dir == DMA_FROM_DEVICE ||
