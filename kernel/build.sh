@@ -1,10 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Usage: SRCDIR OUTDIR KDIR. Builds tegra-csi-sg.ko and tegra-csi-sg-virt.ko
+# Usage: SRCDIR OUTDIR KDIR [BREAKAGE]. Builds tegra-csi-sg.ko and tegra-csi-sg-virt.ko
 # out of tree. Kbuild writes its objects next to the sources (M=), so the
 # sources are copied to OUTDIR/src first; the modules end up in OUTDIR.
+# BREAKAGE (meson's -Dbreakage, tests/breakage/ only) compiles in one
+# deliberate bug: TCS_BREAK_<NAME>.
 set -eu
-src=$1 out=$2 kdir=$3
+src=$1 out=$2 kdir=$3 breakage=${4:-none}
+flags=""
+case $breakage in
+none) ;;
+contig-probe|dead-channel|leak-iova) flags="-DTCS_BREAK_$(echo "$breakage" | tr a-z- A-Z_)" ;;
+*) ;;	# a breakage of the element: nothing here
+esac
 
 mkdir -p "$out/src/include/uapi/linux"
 for f in "$src"/Kbuild "$src"/*.c "$src"/*.h; do
@@ -15,7 +23,13 @@ cmp -s "$f" "$out/src/include/uapi/linux/tegra-csi-sg.h" ||
 	cp "$f" "$out/src/include/uapi/linux/"
 
 # No vmlinux in the headers package, so no BTF for the module.
-make -s -C "$kdir" M="$out/src" W=1 CONFIG_DEBUG_INFO_BTF_MODULES= modules
+# A change of BREAKAGE must rebuild everything.
+if [ "$(cat "$out/breakage" 2>/dev/null)" != "$breakage" ]; then
+	make -s -C "$kdir" M="$out/src" clean
+	echo "$breakage" >"$out/breakage"
+fi
+make -s -C "$kdir" M="$out/src" W=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
+	TCS_BREAK_FLAGS="$flags" modules
 for m in tegra-csi-sg tegra-csi-sg-virt; do
 	cp "$out/src/$m.ko" "$out/$m.ko.tmp"
 	mv "$out/$m.ko.tmp" "$out/$m.ko"

@@ -289,6 +289,16 @@ EXPORT_SYMBOL_GPL(tcs_iommu_iova_to_phys);
 static void tcs_iova_release(struct tcs_channel *chan, struct tcs_buf_dma *d)
 {
 	struct tcs_iova_space *sp = chan->iova;
+#ifdef TCS_BREAK_LEAK_IOVA
+	/* deliberate breakage (tests/breakage/): leak the first IOVA range */
+	static bool leaked;
+
+	if (d->iova && !leaked) {
+		leaked = true;
+		d->iova = 0;
+		return;
+	}
+#endif
 
 	if (!d->iova)
 		return;

@@ -319,6 +319,11 @@ static int tcs_virt_probe(struct platform_device *pdev)
 	ret = tcs_virt_dma_mode(&c.mode);
 	if (ret)
 		return ret;
+#ifdef TCS_BREAK_CONTIG_PROBE
+	/* deliberate breakage (tests/breakage/): probe fails in contig mode */
+	if (c.mode == TCS_DMA_CONTIG)
+		return -ENOMEM;
+#endif
 
 	vd = devm_kzalloc(&pdev->dev, sizeof(*vd), GFP_KERNEL);
 	if (!vd)
