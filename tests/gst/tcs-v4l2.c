@@ -6,6 +6,8 @@
  */
 #include "tcs-v4l2.h"
 
+#include <linux/tegra-csi-sg.h>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -341,4 +343,21 @@ fd_exported_by_vb2 (gint fd)
   g_free (module);
   g_free (path);
   return ok;
+}
+
+gsize
+counter_mismatches (const guint8 * data, gsize size, guint stride,
+    guint height, guint32 seq)
+{
+  gsize bad = 0;
+  guint line, col;
+
+  if (size < (gsize) stride * height)
+    return (gsize) stride * height;
+  for (line = 0; line < height; line++)
+    for (col = 0; col < stride; col++)
+      if (data[(gsize) line * stride + col] !=
+          tegra_csi_sg_counter_byte (seq, line, col))
+        bad++;
+  return bad;
 }

@@ -39,4 +39,9 @@ gboolean device_offers (guint32 fourcc);
 gchar *small_caps (void);
 gboolean fd_exported_by_vb2 (gint fd);
 
+/* How many bytes of a frame of @height lines of @stride bytes differ from
+ * tegra-csi-sg's counter pattern for sequence @seq (uapi header). */
+gsize counter_mismatches (const guint8 * data, gsize size, guint stride,
+    guint height, guint32 seq);
+
 #endif /* TCS_V4L2_H */
