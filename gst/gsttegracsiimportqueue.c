@@ -21,7 +21,14 @@
  *    slot, so in steady state no frame costs an attach, a map or a pin;
  *  - dequeues a frame and hands out the source pool's buffer; downstream's
  *    last unref returns it to the source pool, where the next refill finds
- *    it.
+ *    it;
+ *  - never queues a buffer while a memory of it can still be read
+ *    elsewhere: a pool may recycle a buffer whose memory an application
+ *    still references (GstBufferPool only checks that the memory is not in
+ *    another buffer). A buffer whose memories have more references than
+ *    when the queue first saw them waits aside, checked again at every
+ *    refill, until they are dropped; meanwhile the driver has one buffer
+ *    fewer.
  *
  * V4L2 spec: "Streaming I/O (DMA buffer importing)" and "Streaming I/O
  * (User Pointers)"; videobuf2-core.c __prepare_dmabuf()/__prepare_userptr()
@@ -79,6 +86,8 @@ struct _GstTegraCsiImportQueue
   /* Used by the streaming thread only (start, capture, stop). */
   Slot slots[VIDEO_MAX_FRAME];
   guint64 tick;
+  GstBuffer *waiting[VIDEO_MAX_FRAME];  /* held elsewhere, not queued */
+  guint n_waiting;
   GstPoll *poll;
   GstPollFD pollfd;
 
@@ -86,6 +95,7 @@ struct _GstTegraCsiImportQueue
   guint n_queued;
   gboolean streaming;
   guint64 rebinds;
+  guint64 delayed;              /* buffers that had to wait aside */
 };
 
 G_DEFINE_TYPE_WITH_CODE (GstTegraCsiImportQueue, gst_tegra_csi_import_queue,
@@ -419,12 +429,68 @@ queue_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, GError ** error)
   return TRUE;
 }
 
+/* The references a memory had when the queue first saw it (its owners':
+ * the buffer it is in, and whatever its pool or allocator keep), as
+ * qdata; more than that means someone else can still read it. */
+static gboolean
+memory_held_elsewhere (GstMemory * mem)
+{
+  static GQuark quark;
+  gint refs = GST_MINI_OBJECT_REFCOUNT_VALUE (mem);
+  gpointer base;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("GstTegraCsiBaseRefs");
+  base = gst_mini_object_get_qdata (GST_MINI_OBJECT_CAST (mem), quark);
+  if (base == NULL) {
+    gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), quark,
+        GINT_TO_POINTER (refs), NULL);
+    return FALSE;
+  }
+  return refs > GPOINTER_TO_INT (base);
+}
+
+static gboolean
+buffer_held_elsewhere (GstBuffer * buf)
+{
+  guint i, n = gst_buffer_n_memory (buf);
+
+  for (i = 0; i < n; i++)
+    if (memory_held_elsewhere (gst_buffer_peek_memory (buf, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Queues the buffers that waited aside and are free now. */
+static gboolean
+queue_waiting (GstTegraCsiImportQueue * self, GError ** error)
+{
+  guint i = 0;
+
+  while (i < self->n_waiting) {
+    GstBuffer *buf = self->waiting[i];
+
+    if (buffer_held_elsewhere (buf)) {
+      i++;
+      continue;
+    }
+    self->waiting[i] = self->waiting[--self->n_waiting];
+    GST_LOG_OBJECT (self, "%p is free again", buf);
+    if (!queue_buffer (self, buf, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Queues what the source pool has free; blocks for one buffer when the
  * driver has none at all. */
 static GstFlowReturn
 refill (GstTegraCsiImportQueue * self, GError ** error)
 {
   GstBufferPoolAcquireParams params = { 0 };
+
+  if (!queue_waiting (self, error))
+    return GST_FLOW_ERROR;
 
   for (;;) {
     GstFlowReturn flow;
@@ -437,12 +503,24 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
     if (queued >= self->depth)
       return GST_FLOW_OK;
 
-    params.flags = queued > 0 ? GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT : 0;
+    /* Block on the pool only when nothing is queued and nothing waits
+     * aside (a buffer that waits aside comes back without the pool). */
+    params.flags = queued > 0 || self->n_waiting > 0 ?
+        GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT : 0;
     if (queued == 0)
       GST_LOG_OBJECT (self, "every buffer is downstream, waiting for one");
     flow = gst_buffer_pool_acquire_buffer (self->source, &buf, &params);
     if (flow == GST_FLOW_EOS && queued > 0)
       return GST_FLOW_OK;       /* nothing free now */
+    if (flow == GST_FLOW_EOS) {
+      /* Starved, and the only buffers are held elsewhere: look again
+       * soon (no one tells when a foreign memory is dropped). */
+      if (gst_poll_wait (self->poll, 2 * GST_MSECOND) < 0 && errno == EBUSY)
+        return GST_FLOW_FLUSHING;
+      if (!queue_waiting (self, error))
+        return GST_FLOW_ERROR;
+      continue;
+    }
     if (flow == GST_FLOW_FLUSHING)
       return flow;
     if (flow != GST_FLOW_OK) {
@@ -450,6 +528,15 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
           "Downstream's buffer pool gave no buffer: %s.",
           gst_flow_get_name (flow));
       return GST_FLOW_ERROR;
+    }
+    if (buffer_held_elsewhere (buf) && self->n_waiting < VIDEO_MAX_FRAME) {
+      GST_DEBUG_OBJECT (self, "%p came back while a memory of it is still "
+          "used elsewhere: it waits until that is dropped", buf);
+      self->waiting[self->n_waiting++] = buf;
+      GST_OBJECT_LOCK (self);
+      self->delayed++;
+      GST_OBJECT_UNLOCK (self);
+      continue;
     }
     if (!queue_buffer (self, buf, error))
       return GST_FLOW_ERROR;
@@ -678,6 +765,9 @@ gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self)
     gst_clear_buffer (&slot->buffer);
     slot->bound = FALSE;
   }
+  for (i = 0; i < self->n_waiting; i++)
+    gst_buffer_unref (self->waiting[i]);
+  self->n_waiting = 0;
   gst_tegra_csi_device_request_buffers (self->device, self->memory, &zero);
 }
 
@@ -746,6 +836,25 @@ gst_tegra_csi_import_queue_get_rebinds (GstTegraCsiImportQueue * self)
 }
 
 /**
+ * gst_tegra_csi_import_queue_get_delayed:
+ * @self: a queue
+ *
+ * Returns: how many buffers of the source pool came back while a memory
+ *   of them was still referenced elsewhere and waited aside before they
+ *   were queued again. Thread-safe.
+ */
+guint64
+gst_tegra_csi_import_queue_get_delayed (GstTegraCsiImportQueue * self)
+{
+  guint64 n;
+
+  GST_OBJECT_LOCK (self);
+  n = self->delayed;
+  GST_OBJECT_UNLOCK (self);
+  return n;
+}
+
+/**
  * gst_tegra_csi_import_queue_get_source:
  * @self: a queue
  *
@@ -767,6 +876,8 @@ gst_tegra_csi_import_queue_finalize (GObject * object)
     unmap_slot (&self->slots[i]);
     gst_clear_buffer (&self->slots[i].buffer);
   }
+  for (i = 0; i < self->n_waiting; i++)
+    gst_buffer_unref (self->waiting[i]);
   gst_clear_object (&self->source);
   gst_clear_object (&self->device);
   gst_caps_unref (self->monotonic_caps);

@@ -51,6 +51,8 @@ guint gst_tegra_csi_import_queue_get_count (GstTegraCsiImportQueue * self);
 
 guint64 gst_tegra_csi_import_queue_get_rebinds (GstTegraCsiImportQueue * self);
 
+guint64 gst_tegra_csi_import_queue_get_delayed (GstTegraCsiImportQueue * self);
+
 GstBufferPool *gst_tegra_csi_import_queue_get_source (
     GstTegraCsiImportQueue * self);
 

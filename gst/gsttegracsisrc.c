@@ -1111,16 +1111,19 @@ build_stats (GstTegraCsiSrc * self)
   GstTegraCsiBufferPool *pool = get_pool (self);
   GstTegraCsiImportQueue *importq = get_import_queue (self);
   guint queued = 0, buffers = 0;
+  guint64 delayed = 0;
   GstStructure *s;
 
   if (pool) {
     queued = gst_tegra_csi_buffer_pool_get_queued (pool);
     buffers = gst_tegra_csi_buffer_pool_get_count (pool);
+    delayed = gst_tegra_csi_buffer_pool_get_delayed (pool);
     gst_object_unref (pool);
   }
   if (importq) {
     queued = gst_tegra_csi_import_queue_get_queued (importq);
     buffers = gst_tegra_csi_import_queue_get_count (importq);
+    delayed = gst_tegra_csi_import_queue_get_delayed (importq);
     gst_object_unref (importq);
   }
 
@@ -1130,6 +1133,7 @@ build_stats (GstTegraCsiSrc * self)
       "dropped", G_TYPE_UINT64, self->dropped,
       "errored", G_TYPE_UINT64, self->errored,
       "bytes-copied", G_TYPE_UINT64, self->bytes_copied,
+      "delayed-returns", G_TYPE_UINT64, delayed,
       "queued", G_TYPE_UINT, queued, "buffers", G_TYPE_UINT, buffers, NULL);
   GST_OBJECT_UNLOCK (self);
 
@@ -1397,7 +1401,9 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
           "from the driver), dropped (frames missing from the driver's "
           "sequence numbers), errored (frames flagged V4L2_BUF_FLAG_ERROR), "
           "bytes-copied (bytes the element copied: 0 unless "
-          "copy-on-starvation is on), all guint64, queued (guint, buffers "
+          "copy-on-starvation is on), delayed-returns (buffers whose return to "
+          "the driver waited for a memory still referenced elsewhere), all "
+          "guint64, queued (guint, buffers "
           "queued to the driver now) and buffers (guint, buffers the driver "
           "has now, grown by VIDIOC_CREATE_BUFS).", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
