@@ -927,6 +927,50 @@ gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
 }
 
 /**
+ * gst_tegra_csi_buffer_pool_orphan:
+ * @self: a pool
+ *
+ * Ends the driver's queue now, for a new format or a stop, even while
+ * downstream or an application still holds buffers or memories of it:
+ * VIDIOC_STREAMOFF and VIDIOC_REQBUFS(0) run at once, an acquire waiting
+ * returns %GST_FLOW_FLUSHING, and nothing is ever queued again. What is
+ * still held stays valid (videobuf2 keeps a mapped or exported buffer's
+ * memory, `V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS`) and is freed when its last
+ * reference goes. A driver without that capability keeps its queue while
+ * anything is held; the queue then ends when the last one comes back.
+ * Call it from the streaming thread, or once it stopped, while the device
+ * is open; deactivate the pool afterwards.
+ *
+ * Returns: how many of the driver's buffers are still held elsewhere (a
+ *   GstBuffer or a memory of it): 0 when the queue ended with nothing
+ *   outstanding.
+ */
+guint
+gst_tegra_csi_buffer_pool_orphan (GstTegraCsiBufferPool * self)
+{
+  guint i, held = 0;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->count; i++)
+    if (self->slots[i].buffer_out || self->slots[i].n_out > 0)
+      held++;
+  GST_OBJECT_UNLOCK (self);
+
+  if (held > 0 && !gst_tegra_csi_device_can_orphan_buffers (self->device)) {
+    GST_WARNING_OBJECT (self, "%u buffers are still held and the driver "
+        "cannot orphan them: the queue ends when they come back", held);
+    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (self), TRUE);
+    return held;
+  }
+
+  gst_buffer_pool_set_flushing (GST_BUFFER_POOL (self), TRUE);
+  if (end_queue (self))
+    GST_INFO_OBJECT (self, "queue ended with %u buffers still held "
+        "(orphaned)", held);
+  return held;
+}
+
+/**
  * gst_tegra_csi_buffer_pool_set_timeout:
  * @self: a pool
  * @timeout_ms: how long acquiring may wait for a frame, in milliseconds,

@@ -54,6 +54,8 @@ void gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
     const GstVideoInfo * info, guint n_memories, const gsize * memory_sizes,
     guint count, guint max_count);
 
+guint gst_tegra_csi_buffer_pool_orphan (GstTegraCsiBufferPool * self);
+
 void gst_tegra_csi_buffer_pool_set_timeout (GstTegraCsiBufferPool * self,
     guint timeout_ms);
 

@@ -8,9 +8,11 @@
  * value) on success and -errno on failure, after logging
  * "'<path>' VIDIOC_X failed: <reason>". Ioctls are retried on EINTR.
  *
- * Threading: open() and close() must not run concurrently with the other
- * methods (the element calls them from its start and stop only). The other
- * methods may be called from any thread: the kernel serialises the ioctls.
+ * Threading: every method may be called from any thread. Each ioctl runs
+ * with fd_lock held for reading and close() takes it for writing, so an
+ * ioctl never reaches a closed fd, nor a reused fd number that now belongs
+ * to another file: after close() the methods return -EBADF without a
+ * system call. open() must not run concurrently with the other methods.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -33,9 +35,13 @@ struct _GstTegraCsiDevice
   GstObject parent;
 
   gchar *path;
-  /* fd, buf_type, card, driver and cap are written by open() and close()
-   * only; fd is also read under the object lock by get_fd(). */
+  /* fd_lock protects fd: held for reading across every ioctl, for writing
+   * by open() and close() when they change fd. It nests inside nothing.
+   * buf_type, card, driver and cap are written by open() and close()
+   * only. buf_caps (what VIDIOC_REQBUFS reported) is atomic. */
+  GRWLock fd_lock;
   gint fd;
+  gint buf_caps;
   guint32 buf_type;
   gchar card[32];
   gchar driver[16];
@@ -52,14 +58,19 @@ xioctl (GstTegraCsiDevice * self, unsigned long request, void *arg)
 {
   gint ret;
 
-  if (self->fd < 0)
+  g_rw_lock_reader_lock (&self->fd_lock);
+  if (self->fd < 0) {
+    g_rw_lock_reader_unlock (&self->fd_lock);
     return -EBADF;
-
+  }
   do {
     ret = ioctl (self->fd, request, arg);
   } while (ret < 0 && errno == EINTR);
+  if (ret < 0)
+    ret = -errno;
+  g_rw_lock_reader_unlock (&self->fd_lock);
 
-  return ret < 0 ? -errno : ret;
+  return ret;
 }
 
 #define LOG_FAILURE(self, name, err) \
@@ -73,6 +84,7 @@ gst_tegra_csi_device_finalize (GObject * object)
 
   gst_tegra_csi_device_close (self);
   g_free (self->path);
+  g_rw_lock_clear (&self->fd_lock);
 
   G_OBJECT_CLASS (gst_tegra_csi_device_parent_class)->finalize (object);
 }
@@ -86,6 +98,7 @@ gst_tegra_csi_device_class_init (GstTegraCsiDeviceClass * klass)
 static void
 gst_tegra_csi_device_init (GstTegraCsiDevice * self)
 {
+  g_rw_lock_init (&self->fd_lock);
   self->fd = -1;
 }
 
@@ -166,9 +179,9 @@ gst_tegra_csi_device_open (GstTegraCsiDevice * self)
     return ret;
   }
 
-  GST_OBJECT_LOCK (self);
+  g_rw_lock_writer_lock (&self->fd_lock);
   self->fd = fd;
-  GST_OBJECT_UNLOCK (self);
+  g_rw_lock_writer_unlock (&self->fd_lock);
 
   ret = xioctl (self, VIDIOC_QUERYCAP, &cap);
   if (ret < 0) {
@@ -225,15 +238,15 @@ gst_tegra_csi_device_close (GstTegraCsiDevice * self)
 {
   gint fd;
 
-  GST_OBJECT_LOCK (self);
+  /* waits for the ioctls running now; none starts after */
+  g_rw_lock_writer_lock (&self->fd_lock);
   fd = self->fd;
   self->fd = -1;
-  GST_OBJECT_UNLOCK (self);
-
   if (fd >= 0) {
     GST_DEBUG_OBJECT (self, "closing '%s'", self->path);
     close (fd);
   }
+  g_rw_lock_writer_unlock (&self->fd_lock);
   self->buf_type = 0;
   self->card[0] = '\0';
   self->driver[0] = '\0';
@@ -244,18 +257,38 @@ gst_tegra_csi_device_close (GstTegraCsiDevice * self)
  * gst_tegra_csi_device_get_fd:
  * @self: a device
  *
- * Returns: the file descriptor of the open device, or -1 when closed.
+ * Returns: the file descriptor of the open device, or -1 when closed. It
+ * is valid until the device is closed: use it (mmap, poll) only while the
+ * caller knows the device stays open.
  */
 gint
 gst_tegra_csi_device_get_fd (GstTegraCsiDevice * self)
 {
   gint fd;
 
-  GST_OBJECT_LOCK (self);
+  g_rw_lock_reader_lock (&self->fd_lock);
   fd = self->fd;
-  GST_OBJECT_UNLOCK (self);
+  g_rw_lock_reader_unlock (&self->fd_lock);
 
   return fd;
+}
+
+/**
+ * gst_tegra_csi_device_can_orphan_buffers:
+ * @self: a device whose buffers were requested at least once
+ *
+ * Whether the last VIDIOC_REQBUFS reported
+ * `V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS` (videobuf2, Linux 4.20 and later):
+ * VIDIOC_REQBUFS(0) then frees the queue at once even while buffers are
+ * mapped or exported, and those stay valid until their last user goes.
+ *
+ * Returns: %TRUE when buffers can be orphaned.
+ */
+gboolean
+gst_tegra_csi_device_can_orphan_buffers (GstTegraCsiDevice * self)
+{
+  return (g_atomic_int_get (&self->buf_caps) &
+      V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS) != 0;
 }
 
 /**
@@ -553,9 +586,10 @@ gst_tegra_csi_device_request_buffers (GstTegraCsiDevice * self,
     return ret;
   }
 
-  GST_DEBUG_OBJECT (self, "'%s' asked for %u buffers, got %u", self->path,
-      *count, req.count);
+  GST_DEBUG_OBJECT (self, "'%s' asked for %u buffers, got %u (caps 0x%x)",
+      self->path, *count, req.count, req.capabilities);
   *count = req.count;
+  g_atomic_int_set (&self->buf_caps, req.capabilities);
 
   return 0;
 }

@@ -33,6 +33,8 @@ void gst_tegra_csi_device_close (GstTegraCsiDevice * self);
 
 gint gst_tegra_csi_device_get_fd (GstTegraCsiDevice * self);
 
+gboolean gst_tegra_csi_device_can_orphan_buffers (GstTegraCsiDevice * self);
+
 const gchar *gst_tegra_csi_device_get_card (GstTegraCsiDevice * self);
 
 const gchar *gst_tegra_csi_device_get_driver (GstTegraCsiDevice * self);

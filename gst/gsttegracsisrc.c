@@ -418,21 +418,24 @@ err_free:
   return FALSE;
 }
 
-static gboolean
-gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
+/* Ends the current queue (pool or import queue), for a new format or a
+ * stop: the driver's queue ends at once even while downstream holds
+ * buffers (they stay valid and are freed when they come back). Returns
+ * how many buffers downstream still held when the driver could not
+ * orphan them (0 otherwise); a warning message says so. Runs in the
+ * streaming thread or once it stopped, with the device open. */
+static guint
+end_queue (GstTegraCsiSrc * self)
 {
-  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
   GstTegraCsiBufferPool *pool;
   GstTegraCsiImportQueue *importq;
-  GstTegraCsiDevice *device;
+  guint held = 0;
 
   GST_OBJECT_LOCK (self);
   pool = self->pool;
   self->pool = NULL;
   importq = self->importq;
   self->importq = NULL;
-  device = self->device;
-  self->device = NULL;
   GST_OBJECT_UNLOCK (self);
 
   if (importq) {
@@ -441,11 +444,36 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
   }
 
   if (pool) {
-    /* Stops streaming now if every buffer is back, else when the last
-     * one comes back. */
+    held = gst_tegra_csi_buffer_pool_orphan (pool);
+    if (held > 0 && !gst_tegra_csi_device_can_orphan_buffers (self->device))
+      GST_ELEMENT_WARNING (self, RESOURCE, BUSY,
+          ("Downstream still holds %u buffers of device '%s', whose driver "
+              "cannot let them go early (no V4L2_BUF_CAP_SUPPORTS_ORPHANED_"
+              "BUFS): the device stays busy until they are released.", held,
+              gst_tegra_csi_device_get_path (self->device)), (NULL));
+    else
+      held = 0;
+    /* GstBufferPool runs our stop() once every GstBuffer is back; after
+     * the orphaning above it makes no ioctl. */
     gst_buffer_pool_set_active (GST_BUFFER_POOL (pool), FALSE);
     gst_object_unref (pool);
   }
+  return held;
+}
+
+static gboolean
+gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstTegraCsiDevice *device;
+
+  if (self->device)
+    end_queue (self);
+
+  GST_OBJECT_LOCK (self);
+  device = self->device;
+  self->device = NULL;
+  GST_OBJECT_UNLOCK (self);
 
   if (device) {
     gst_tegra_csi_device_close (device);
@@ -546,9 +574,8 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   const gchar *path = gst_tegra_csi_device_get_path (device);
   const GstTegraCsiFormat *format = NULL;
   struct v4l2_format fmt = { 0 };
-  GstTegraCsiBufferPool *old_pool;
-  GstTegraCsiImportQueue *old_importq;
   GstStructure *s;
+  guint held;
   gint width = 0, height = 0, fps_n = 0, fps_d = 1;
   guint got_w = 0, got_h = 0;
   guint32 tpf_n, tpf_d;
@@ -570,26 +597,20 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   }
   gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d);
 
-  /* A new format needs the old buffers freed first. */
-  GST_OBJECT_LOCK (self);
-  old_pool = self->pool;
-  self->pool = NULL;
-  old_importq = self->importq;
-  self->importq = NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (old_pool) {
-    gst_buffer_pool_set_active (GST_BUFFER_POOL (old_pool), FALSE);
-    gst_object_unref (old_pool);
-  }
-  if (old_importq) {
-    gst_tegra_csi_import_queue_stop (old_importq);
-    gst_object_unref (old_importq);
-  }
+  /* A new format needs the old buffers freed first: the queue ends now,
+   * what downstream holds stays valid. */
+  held = end_queue (self);
 
   gst_tegra_csi_device_init_format (device, &fmt, width, height,
       format->fourcc);
 
   ret = gst_tegra_csi_device_set_format (device, &fmt);
+  if (ret == -EBUSY && held > 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, BUSY,
+        ("Device '%s' cannot change its format while downstream still holds "
+            "%u of its buffers.", path, held), (NULL));
+    goto err;
+  }
   if (ret == -EBUSY) {
     post_open_error (self, path, ret);
     goto err;

@@ -7,13 +7,21 @@
  *    copy of the buffer, or by an application's gst_memory_ref()) still
  *    holds its frame, byte for byte (the counter pattern of its sequence
  *    number), after 30 more frames: the driver must not get that memory
- *    back while it can be read.
+ *    back while it can be read;
+ *  - a new format (a size change with the sink's last-sample on) and
+ *    PLAYING -> NULL -> PLAYING both work while a buffer is held, with no
+ *    error, no warning and no ioctl on a closed fd (no "Bad file
+ *    descriptor" in the element's log); the held buffer stays mapped and
+ *    keeps its frame.
  *
  * Written in C: when a buffer returns to its pool is what is tested, and
  * Python GI keeps references of its own.
  */
 #include <gst/check/gstcheck.h>
 #include <gst/video/video.h>
+
+#include <errno.h>
+#include <string.h>
 
 #include <linux/tegra-csi-sg.h>
 
@@ -37,7 +45,8 @@ typedef struct
   guint frames;                 /* frames that reached the sink */
   guint hold_at;                /* keep something of this one (1-based) */
   gboolean by_memory;           /* a GstMemory reference, else a shallow copy */
-  GstBuffer *copy;
+  gboolean by_ref;              /* a reference to the buffer itself */
+  GstBuffer *copy;              /* the copy or the buffer */
   GstMemory *mem;
   guint32 seq;
 } Holder;
@@ -55,6 +64,8 @@ hold_probe (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
     h->seq = GST_BUFFER_OFFSET (buf);
     if (h->by_memory)
       h->mem = gst_memory_ref (gst_buffer_peek_memory (buf, 0));
+    else if (h->by_ref)
+      h->copy = gst_buffer_ref (buf);
     else
       h->copy = gst_buffer_copy (buf);  /* shares the memories */
   }
@@ -104,8 +115,9 @@ start_pipeline (const gchar * io_mode, const gchar * props,
 
   fail_unless (dev != NULL, "no tegra-csi-sg capture node");
   desc = g_strdup_printf ("tegracsisrc name=src device=%s io-mode=%s "
-      "extra-controls=\"c,test_pattern=0\" %s ! video/x-raw,format=BGRx,"
-      "width=%d,height=%d,framerate=30/1 ! fakesink name=sink sync=false",
+      "extra-controls=\"c,test_pattern=0\" %s ! capsfilter name=filter "
+      "caps=video/x-raw,format=BGRx,width=%d,height=%d,framerate=30/1 ! "
+      "fakesink name=sink sync=false",
       dev, io_mode, props, WIDTH, HEIGHT);
   pipe = gst_parse_launch (desc, NULL);
   fail_unless (pipe != NULL, "%s", desc);
@@ -204,6 +216,208 @@ GST_START_TEST (test_memory_ref_keeps_frame)
 
 GST_END_TEST;
 
+/* ---- a new format and a restart while a buffer is held ---- */
+
+static gint bad_fd_logs;
+
+/* Counts the element's log lines that report an ioctl on a closed fd. */
+static void
+watch_log (G_GNUC_UNUSED GstDebugCategory * category, GstDebugLevel level,
+    G_GNUC_UNUSED const gchar * file, G_GNUC_UNUSED const gchar * function,
+    G_GNUC_UNUSED gint line, G_GNUC_UNUSED GObject * object,
+    GstDebugMessage * message, G_GNUC_UNUSED gpointer user_data)
+{
+  const gchar *text = gst_debug_message_get (message);
+
+  if (level <= GST_LEVEL_WARNING && text &&
+      strstr (text, g_strerror (EBADF)) != NULL) {
+    g_printerr ("logged: %s\n", text);
+    g_atomic_int_inc (&bad_fd_logs);
+  }
+}
+
+static void
+watch_log_start (void)
+{
+  g_atomic_int_set (&bad_fd_logs, 0);
+  gst_debug_set_threshold_for_name ("tegracsi-*", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (watch_log, NULL, NULL);
+}
+
+static void
+watch_log_stop (void)
+{
+  gst_debug_remove_log_function (watch_log);
+  fail_unless_equals_int (g_atomic_int_get (&bad_fd_logs), 0);
+}
+
+/* Fails on any error or warning message posted so far. */
+static void
+check_no_message (GstElement * pipe)
+{
+  GstMessage *msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipe),
+      GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+
+  if (msg) {
+    GError *err = NULL;
+
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+      gst_message_parse_error (msg, &err, NULL);
+    else
+      gst_message_parse_warning (msg, &err, NULL);
+    fail ("%s: %s", GST_MESSAGE_TYPE_NAME (msg), err->message);
+  }
+}
+
+/* Frames that reached the sink, and the width of the last one's caps. */
+typedef struct
+{
+  Holder h;
+  gint width;
+} Counter;
+
+static GstPadProbeReturn
+count_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Counter *c = user_data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+
+  g_mutex_lock (&c->h.lock);
+  gst_structure_get_int (s, "width", &c->width);
+  g_mutex_unlock (&c->h.lock);
+  gst_caps_unref (caps);
+  return hold_probe (pad, info, &c->h);
+}
+
+/* The frame of @buf (held and mapped as @map) is still its own. */
+static void
+check_intact (GstBuffer * buf, GstMapInfo * map, const gchar * what)
+{
+  gsize bad = counter_mismatches (map->data, map->size, STRIDE, HEIGHT,
+      GST_BUFFER_OFFSET (buf));
+
+  fail_unless (bad == 0, "%s: the held frame %" G_GUINT64_FORMAT " changed "
+      "(%" G_GSIZE_FORMAT " bytes)", what, GST_BUFFER_OFFSET (buf), bad);
+}
+
+/* The sink's last-sample holds a buffer (and so do we) while the size
+ * changes from 320x240 to 256x192. */
+GST_START_TEST (test_new_size_with_last_sample)
+{
+  const gchar *io_mode = io_modes[__i__];
+  GstElement *pipe, *src, *sink, *filter;
+  GstSample *sample = NULL;
+  GstBuffer *held;
+  GstMapInfo map;
+  GstCaps *caps;
+  Counter c;
+  guint n;
+
+  memset (&c, 0, sizeof (c));
+  g_mutex_init (&c.h.lock);
+  g_cond_init (&c.h.cond);
+  watch_log_start ();
+  pipe = start_pipeline (io_mode, "", count_probe, &c, &src);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  g_object_set (sink, "enable-last-sample", TRUE, NULL);
+  wait_sink_frames (&c.h, pipe, 5);
+
+  g_object_get (sink, "last-sample", &sample, NULL);
+  fail_unless (sample != NULL);
+  held = gst_buffer_ref (gst_sample_get_buffer (sample));
+  gst_sample_unref (sample);
+  fail_unless (gst_buffer_map (held, &map, GST_MAP_READ));
+
+  filter = gst_bin_get_by_name (GST_BIN (pipe), "filter");
+  caps = gst_caps_from_string ("video/x-raw,format=BGRx,width=256,"
+      "height=192,framerate=30/1");
+  g_mutex_lock (&c.h.lock);
+  n = c.h.frames;
+  g_mutex_unlock (&c.h.lock);
+  g_object_set (filter, "caps", caps, NULL);
+  gst_caps_unref (caps);
+
+  /* frames of the new size arrive */
+  for (;;) {
+    gint width;
+
+    wait_sink_frames (&c.h, pipe, n + 1);
+    g_mutex_lock (&c.h.lock);
+    width = c.width;
+    n = c.h.frames;
+    g_mutex_unlock (&c.h.lock);
+    if (width == 256)
+      break;
+  }
+  wait_sink_frames (&c.h, pipe, n + 5);
+  check_no_message (pipe);
+  check_intact (held, &map, io_mode);
+  gst_buffer_unmap (held, &map);
+  gst_buffer_unref (held);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  check_no_message (pipe);
+  watch_log_stop ();
+  gst_object_unref (filter);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  g_mutex_clear (&c.h.lock);
+  g_cond_clear (&c.h.cond);
+}
+
+GST_END_TEST;
+
+/* An application holds (and maps) a buffer across PLAYING -> NULL ->
+ * PLAYING. */
+GST_START_TEST (test_restart_with_held_buffer)
+{
+  const gchar *io_mode = io_modes[__i__];
+  GstElement *pipe, *src;
+  Holder h = { 0 };
+  GstMapInfo map;
+  GstBuffer *held;
+
+  g_mutex_init (&h.lock);
+  g_cond_init (&h.cond);
+  watch_log_start ();
+  h.hold_at = 3;
+  h.by_ref = TRUE;
+  pipe = start_pipeline (io_mode, "", hold_probe, &h, &src);
+  wait_sink_frames (&h, pipe, 5);
+  g_mutex_lock (&h.lock);
+  held = h.copy;
+  h.copy = NULL;
+  g_mutex_unlock (&h.lock);
+  fail_unless (held != NULL);
+  fail_unless (gst_buffer_map (held, &map, GST_MAP_READ));
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_mutex_lock (&h.lock);
+  h.frames = 0;
+  h.hold_at = 0;
+  g_mutex_unlock (&h.lock);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_sink_frames (&h, pipe, 10);
+  check_no_message (pipe);
+  check_intact (held, &map, io_mode);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  check_intact (held, &map, io_mode);
+  gst_buffer_unmap (held, &map);
+  gst_buffer_unref (held);
+  check_no_message (pipe);
+  watch_log_stop ();
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  g_mutex_clear (&h.lock);
+  g_cond_clear (&h.cond);
+}
+
+GST_END_TEST;
+
 static Suite *
 lifetime_suite (void)
 {
@@ -214,6 +428,10 @@ lifetime_suite (void)
   tcase_add_loop_test (tc, test_shallow_copy_keeps_frame, 0,
       G_N_ELEMENTS (io_modes));
   tcase_add_loop_test (tc, test_memory_ref_keeps_frame, 0,
+      G_N_ELEMENTS (io_modes));
+  tcase_add_loop_test (tc, test_new_size_with_last_sample, 0,
+      G_N_ELEMENTS (io_modes));
+  tcase_add_loop_test (tc, test_restart_with_held_buffer, 0,
       G_N_ELEMENTS (io_modes));
   suite_add_tcase (s, tc);
   return s;
