@@ -38,6 +38,7 @@
 
 #include "gsttegracsibufferpool.h"
 #include "gsttegracsiallocator.h"
+#include "gsttegracsiclock.h"
 
 #include <errno.h>
 #include <string.h>
@@ -868,7 +869,7 @@ gst_tegra_csi_buffer_pool_init (GstTegraCsiBufferPool * self)
   g_mutex_init (&self->qlock);
   self->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&self->pollfd);
-  self->monotonic_caps = gst_caps_new_empty_simple (GST_TEGRA_CSI_MONOTONIC_CAPS);
+  self->monotonic_caps = gst_caps_ref (gst_tegra_csi_clock_monotonic_caps ());
   self->timeout_ms = 5000;
 }
 

@@ -16,6 +16,31 @@
 #include <time.h>
 
 /**
+ * gst_tegra_csi_clock_monotonic_caps:
+ *
+ * The reference caps (`timestamp/x-clock-monotonic`) of the
+ * #GstReferenceTimestampMeta that carries the driver's raw CLOCK_MONOTONIC
+ * timestamp. Every part of the plugin uses this one object, so a meta is
+ * recognised as ours by comparing pointers, not caps.
+ *
+ * Returns: (transfer none): the caps, alive for the life of the process.
+ */
+GstCaps *
+gst_tegra_csi_clock_monotonic_caps (void)
+{
+  static GstStaticCaps caps = GST_STATIC_CAPS ("timestamp/x-clock-monotonic");
+  static GstCaps *singleton;
+
+  if (g_once_init_enter (&singleton)) {
+    GstCaps *c = gst_static_caps_get (&caps);
+
+    GST_MINI_OBJECT_FLAG_SET (c, GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED);
+    g_once_init_leave (&singleton, c);
+  }
+  return singleton;
+}
+
+/**
  * gst_tegra_csi_clock_is_monotonic:
  * @clock: a pipeline clock
  *

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+GstCaps *gst_tegra_csi_clock_monotonic_caps (void);
+
 gboolean gst_tegra_csi_clock_is_monotonic (GstClock * clock);
 
 GstClockTime gst_tegra_csi_clock_capture_time (GstClock * clock,

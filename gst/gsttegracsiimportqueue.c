@@ -39,6 +39,7 @@
 #endif
 
 #include "gsttegracsiimportqueue.h"
+#include "gsttegracsiclock.h"
 
 #include <gst/allocators/allocators.h>
 
@@ -897,8 +898,7 @@ gst_tegra_csi_import_queue_init (GstTegraCsiImportQueue * self)
 {
   self->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&self->pollfd);
-  self->monotonic_caps = gst_caps_new_empty_simple
-      ("timestamp/x-clock-monotonic");
+  self->monotonic_caps = gst_caps_ref (gst_tegra_csi_clock_monotonic_caps ());
 }
 
 /* A pool of page-aligned system memory: io-mode=userptr's own memory when

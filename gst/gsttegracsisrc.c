@@ -58,6 +58,7 @@
 #include "gsttegracsicaps.h"
 #include "gsttegracsiclock.h"
 #include "gsttegracsicontrols.h"
+#include "gsttegracsicopier.h"
 #include "gsttegracsidevice.h"
 #include "gsttegracsiformat.h"
 
@@ -123,7 +124,10 @@ struct _GstTegraCsiSrc
   gchar *offered;               /* "UYVY, YUYV, ..." for error messages */
   GArray *fourccs;              /* guint32, what the device offers */
 
-  /* Negotiated state, written by set_caps() in the streaming thread. */
+  /* Negotiated state, written by set_caps() and decide_allocation() in
+   * the streaming thread. */
+  struct v4l2_format fmt;       /* what VIDIOC_S_FMT answered */
+  GstTegraCsiCopier *copier;    /* frames copied into the default layout */
   GstVideoInfo info;
   const GstTegraCsiFormat *format;
   guint n_memories;
@@ -484,6 +488,7 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
   gst_clear_caps (&self->probed_caps);
   GST_OBJECT_UNLOCK (self);
   self->format = NULL;
+  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
   gst_clear_object (&self->timestamp_clock);
 
   return TRUE;
@@ -636,6 +641,7 @@ gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   }
   self->n_memories = format->n_memories;
   self->format = format;
+  self->fmt = fmt;
 
   if (fps_n > 0) {
     tpf_n = fps_d;
@@ -718,6 +724,104 @@ failed:
   return FALSE;
 }
 
+/* Asks the driver (VIDIOC_S_FMT, no buffers exist yet) for the default
+ * layout of the negotiated caps. Whatever it answers becomes the layout;
+ * returns whether that is the default one. */
+static gboolean
+ask_default_layout (GstTegraCsiSrc * self, const GstVideoInfo * plain)
+{
+  struct v4l2_format fmt = self->fmt;
+  GstVideoInfo info;
+  gsize sizes[VIDEO_MAX_PLANES];
+  guint w, h;
+
+  if (self->n_memories != 1)
+    return FALSE;               /* the default layout is one memory */
+  if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
+    fmt.fmt.pix_mp.plane_fmt[0].bytesperline = plain->stride[0];
+    fmt.fmt.pix_mp.plane_fmt[0].sizeimage = 0;
+  } else {
+    fmt.fmt.pix.bytesperline = plain->stride[0];
+    fmt.fmt.pix.sizeimage = 0;
+  }
+  if (gst_tegra_csi_device_set_format (self->device, &fmt) < 0 ||
+      fmt_fourcc (&fmt, &w, &h) != self->format->fourcc ||
+      w != (guint) GST_VIDEO_INFO_WIDTH (&self->info) ||
+      h != (guint) GST_VIDEO_INFO_HEIGHT (&self->info) ||
+      !gst_tegra_csi_format_fill_video_info (self->format, &fmt, &info,
+          sizes))
+    return FALSE;
+
+  self->fmt = fmt;
+  self->info = info;
+  memcpy (self->memory_sizes, sizes, sizeof (sizes));
+  GST_DEBUG_OBJECT (self, "asked for stride %d, the driver gave %d",
+      plain->stride[0], info.stride[0]);
+  return gst_tegra_csi_layout_is_default (&info, 1, NULL);
+}
+
+/* A downstream that does not read GstVideoMeta gets GStreamer's default
+ * layout of the caps: the driver's if it is that already or can be made
+ * so, else a copy (one warning message, every byte counted). In the import
+ * modes the queue refuses buffers it cannot fill in that layout itself. */
+static gboolean
+choose_layout (GstTegraCsiSrc * self, GstQuery * query, GstCaps * caps)
+{
+  const gchar *path = gst_tegra_csi_device_get_path (self->device);
+  GstVideoInfo plain;
+  gint driver_stride;
+  gchar *str;
+
+  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
+  if (gst_query_find_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL))
+    return TRUE;
+  if (gst_tegra_csi_layout_is_default (&self->info, self->n_memories, &plain)
+      || ask_default_layout (self, &plain)) {
+    /* a buffer holds exactly the frame */
+    if (!self->import_memory)
+      self->memory_sizes[0] = plain.size;
+    return TRUE;
+  }
+  if (self->import_memory)
+    return TRUE;
+
+  driver_stride = self->info.stride[0];
+  str = gst_caps_to_string (caps);
+  if (gst_caps_features_contains (gst_caps_get_features (caps, 0),
+          GST_CAPS_FEATURE_MEMORY_DMABUF)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Downstream negotiated dma-buf memory (%s) but does not read "
+            "GstVideoMeta, and device '%s' lays frames out otherwise than "
+            "the default layout (plane 0: %d bytes per line, the default "
+            "has %d%s): downstream would read them wrong. Use a consumer "
+            "that supports GstVideoMeta, or system-memory caps (the "
+            "element then copies).", str, path, driver_stride,
+            plain.stride[0], self->n_memories > 1 ?
+            "; one memory per plane, the default has one in all" : ""),
+        (NULL));
+    g_free (str);
+    self->negotiation_error_posted = TRUE;
+    return FALSE;
+  }
+
+  self->copier = gst_tegra_csi_copier_new (&self->info, caps);
+  if (self->copier == NULL) {
+    g_free (str);
+    return FALSE;
+  }
+  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+      ("Downstream does not read GstVideoMeta, and device '%s' lays %s "
+          "frames out otherwise than GStreamer's default layout (plane 0: %d "
+          "bytes per line, the default has %d%s): every frame is copied "
+          "into the default layout, %" G_GSIZE_FORMAT " bytes per frame, "
+          "counted in stats bytes-copied.", path, str, driver_stride,
+          plain.stride[0], self->n_memories > 1 ?
+          "; one memory per plane, the default has one in all" : "",
+          gst_tegra_csi_copier_get_frame_size (self->copier)), (NULL));
+  g_free (str);
+  return TRUE;
+}
+
 static gboolean
 gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
 {
@@ -761,6 +865,8 @@ gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
   }
 
   gst_query_parse_allocation (query, &caps, NULL);
+  if (!choose_layout (self, query, caps))
+    return FALSE;
   if (gst_query_get_n_allocation_pools (query) > 0)
     gst_query_parse_nth_allocation_pool (query, 0, NULL, &size, &min, &max);
 
@@ -1011,25 +1117,38 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     timestamp_buffer (self, buf);
     account_sequence (self, buf);
 
-    if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED)) {
-      *outbuf = copy_if_starved (self, pool, importq, buf);
-      break;
-    }
-
-    GST_OBJECT_LOCK (self);
-    self->errored++;
-    policy = self->error_frames;
-    GST_OBJECT_UNLOCK (self);
-
-    if (policy == GST_TEGRA_CSI_ERROR_FRAMES_MARK) {
+    if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED)) {
+      GST_OBJECT_LOCK (self);
+      self->errored++;
+      policy = self->error_frames;
+      GST_OBJECT_UNLOCK (self);
+      if (policy == GST_TEGRA_CSI_ERROR_FRAMES_DROP) {
+        GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
+            GST_BUFFER_OFFSET (buf));
+        gst_buffer_unref (buf);
+        continue;
+      }
       GST_DEBUG_OBJECT (self, "pushing errored frame %" G_GUINT64_FORMAT
           " marked corrupted", GST_BUFFER_OFFSET (buf));
-      *outbuf = copy_if_starved (self, pool, importq, buf);
-      break;
     }
-    GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
-        GST_BUFFER_OFFSET (buf));
-    gst_buffer_unref (buf);
+
+    if (self->copier) {
+      /* downstream cannot read the driver's layout */
+      *outbuf = gst_tegra_csi_copier_copy (self->copier, buf);
+      if (*outbuf == NULL) {
+        GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+            ("a frame did not map for copying"));
+        flow = GST_FLOW_ERROR;
+        posted = TRUE;
+        break;
+      }
+      GST_OBJECT_LOCK (self);
+      self->bytes_copied += gst_tegra_csi_copier_get_frame_size (self->copier);
+      GST_OBJECT_UNLOCK (self);
+    } else {
+      *outbuf = copy_if_starved (self, pool, importq, buf);
+    }
+    break;
   }
 
   if (flow == GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED) {
@@ -1481,8 +1600,7 @@ gst_tegra_csi_src_init (GstTegraCsiSrc * self)
   self->copy_on_starvation = DEFAULT_COPY_ON_STARVATION;
   self->frame_duration = GST_CLOCK_TIME_NONE;
   self->fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->monotonic_caps = gst_caps_new_empty_simple
-      (GST_TEGRA_CSI_MONOTONIC_CAPS);
+  self->monotonic_caps = gst_caps_ref (gst_tegra_csi_clock_monotonic_caps ());
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);

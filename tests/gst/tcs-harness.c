@@ -67,6 +67,20 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* The sink reads frames through their GstVideoMeta (record_probe does):
+ * it says so in the ALLOCATION query, as a meta-aware consumer does. */
+static GstPadProbeReturn
+announce_video_meta (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
+    G_GNUC_UNUSED gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_OK;
+  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+  return GST_PAD_PROBE_HANDLED;
+}
+
 /* Records the messages of struct Run as they are posted (under rec.lock),
  * so that waiting for frames never loses a QoS message or an error. */
 static GstBusSyncReply
@@ -129,6 +143,8 @@ run_start (Run * run, const gchar * props, const gchar * caps)
   pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, record_probe, &run->rec,
       NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      announce_video_meta, NULL, NULL);
   gst_object_unref (pad);
   gst_object_unref (sink);
   bus = gst_element_get_bus (run->pipe);

@@ -45,7 +45,8 @@ typedef struct
 } Run;
 
 /* "tegracsisrc name=src device=<device> @props ! capsfilter caps=@caps !
- * fakesink name=sink", set to PLAYING. */
+ * fakesink name=sink", set to PLAYING. The sink announces GstVideoMeta
+ * support (it reads frames through their meta). */
 void run_start (Run * run, const gchar * props, const gchar * caps);
 
 /* How many frames reached the sink so far. */

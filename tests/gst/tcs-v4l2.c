@@ -347,15 +347,17 @@ fd_exported_by_vb2 (gint fd)
 
 gsize
 counter_mismatches (const guint8 * data, gsize size, guint stride,
-    guint height, guint32 seq)
+    guint line_bytes, guint height, guint32 seq)
 {
   gsize bad = 0;
   guint line, col;
 
-  if (size < (gsize) stride * height)
-    return (gsize) stride * height;
+  if (line_bytes == 0)
+    line_bytes = stride;
+  if (size < (gsize) stride * (height - 1) + line_bytes)
+    return (gsize) line_bytes * height;
   for (line = 0; line < height; line++)
-    for (col = 0; col < stride; col++)
+    for (col = 0; col < line_bytes; col++)
       if (data[(gsize) line * stride + col] !=
           tegra_csi_sg_counter_byte (seq, line, col))
         bad++;

@@ -171,7 +171,7 @@ check_held_frame (const gchar * io_mode, gboolean by_memory)
     fail_unless (gst_memory_map (h.mem, &map, GST_MAP_READ));
   else
     fail_unless (gst_buffer_map (h.copy, &map, GST_MAP_READ));
-  bad = counter_mismatches (map.data, map.size, STRIDE, HEIGHT, h.seq);
+  bad = counter_mismatches (map.data, map.size, STRIDE, 0, HEIGHT, h.seq);
   GST_INFO ("%s, %s: frame %u, %" G_GSIZE_FORMAT " bytes changed", io_mode,
       by_memory ? "memory reference" : "shallow copy", h.seq, bad);
   fail_unless (bad == 0, "io-mode=%s: the %s of frame %u was overwritten "
@@ -294,7 +294,7 @@ count_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 static void
 check_intact (GstBuffer * buf, GstMapInfo * map, const gchar * what)
 {
-  gsize bad = counter_mismatches (map->data, map->size, STRIDE, HEIGHT,
+  gsize bad = counter_mismatches (map->data, map->size, STRIDE, 0, HEIGHT,
       GST_BUFFER_OFFSET (buf));
 
   fail_unless (bad == 0, "%s: the held frame %" G_GUINT64_FORMAT " changed "

@@ -83,7 +83,7 @@ frame_is_right (GstBuffer * buf)
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return FALSE;
   ok = counter_mismatches (map.data, map.size, vmeta ? vmeta->stride[0] :
-      WIDTH * 4, HEIGHT, GST_BUFFER_OFFSET (buf)) == 0;
+      WIDTH * 4, 0, HEIGHT, GST_BUFFER_OFFSET (buf)) == 0;
   gst_buffer_unmap (buf, &map);
   return ok;
 }

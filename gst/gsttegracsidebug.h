@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tegracsi: the plugin's debug categories, all set up in one place.
+ */
+#ifndef __GST_TEGRA_CSI_DEBUG_H__
+#define __GST_TEGRA_CSI_DEBUG_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_copier_debug);
+
+void gst_tegra_csi_debug_init (void);
+
+G_END_DECLS
+
+#endif /* __GST_TEGRA_CSI_DEBUG_H__ */
