@@ -140,8 +140,7 @@ struct _GstTegraCsiSrc
   gboolean have_sequence;
   guint32 next_sequence;
   GstCaps *monotonic_caps;
-  GstClock *timestamp_clock;    /* the clock clock_monotonic is about */
-  gboolean clock_monotonic;
+  GstTegraCsiClockSync clock_sync;      /* CLOCK_MONOTONIC -> pipeline */
 
   /* Statistics, protected by the object lock. */
   guint64 captured;
@@ -489,7 +488,7 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
   GST_OBJECT_UNLOCK (self);
   self->format = NULL;
   g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
-  gst_clear_object (&self->timestamp_clock);
+  gst_tegra_csi_clock_sync_clear (&self->clock_sync);
 
   return TRUE;
 }
@@ -953,9 +952,9 @@ post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
 }
 
 /* PTS = the driver's capture time (CLOCK_MONOTONIC) in running time of the
- * pipeline clock (gsttegracsiclock.c). Without a monotonic driver timestamp,
- * the arrival time. Whether the clock is monotonic is asked once per clock,
- * not per frame. */
+ * pipeline clock (gsttegracsiclock.c: as it is on a clock proven to read
+ * CLOCK_MONOTONIC, else moved by the measured offset). Without a monotonic
+ * driver timestamp, the arrival time. */
 static void
 timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
 {
@@ -970,13 +969,8 @@ timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
     GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
     GstClockTime capture;
 
-    if (clock != self->timestamp_clock) {
-      gst_object_replace ((GstObject **) & self->timestamp_clock,
-          GST_OBJECT (clock));
-      self->clock_monotonic = gst_tegra_csi_clock_is_monotonic (clock);
-    }
-    capture = gst_tegra_csi_clock_capture_time (clock, self->clock_monotonic,
-        meta ? meta->timestamp : GST_CLOCK_TIME_NONE);
+    capture = gst_tegra_csi_clock_sync_capture_time (&self->clock_sync,
+        clock, meta ? meta->timestamp : GST_CLOCK_TIME_NONE);
     pts = capture > base ? capture - base : 0;
     gst_object_unref (clock);
   }
@@ -1437,7 +1431,7 @@ gst_tegra_csi_src_finalize (GObject * object)
     gst_structure_free (self->extra_controls);
   gst_clear_caps (&self->probed_caps);
   gst_caps_unref (self->monotonic_caps);
-  gst_clear_object (&self->timestamp_clock);
+  gst_tegra_csi_clock_sync_clear (&self->clock_sync);
   g_array_unref (self->fourccs);
   g_free (self->offered);
 

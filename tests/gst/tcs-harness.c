@@ -21,10 +21,18 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   GstReferenceTimestampMeta *ts;
   GstVideoMeta *vmeta;
   GstMemory *mem;
+  GstElement *sink = gst_pad_get_parent_element (pad);
+  GstClock *clock = gst_element_get_clock (sink);
   Frame f = { 0 };
   GstMapInfo map;
   guint i;
 
+  f.arrival = GST_CLOCK_TIME_NONE;
+  if (clock) {
+    f.arrival = gst_clock_get_time (clock) - gst_element_get_base_time (sink);
+    gst_object_unref (clock);
+  }
+  gst_object_unref (sink);
   f.pts = GST_BUFFER_PTS (buf);
   f.duration = GST_BUFFER_DURATION (buf);
   f.offset = GST_BUFFER_OFFSET (buf);
@@ -126,6 +134,13 @@ run_bus_sync (G_GNUC_UNUSED GstBus * bus, GstMessage * msg,
 void
 run_start (Run * run, const gchar * props, const gchar * caps)
 {
+  run_start_with_clock (run, props, caps, NULL);
+}
+
+void
+run_start_with_clock (Run * run, const gchar * props, const gchar * caps,
+    GstClock * clock)
+{
   gchar *desc = g_strdup_printf ("tegracsisrc name=src device=%s %s ! "
       "capsfilter caps=\"%s\" ! fakesink name=sink sync=false", device,
       props, caps);
@@ -152,6 +167,8 @@ run_start (Run * run, const gchar * props, const gchar * caps)
   gst_object_unref (bus);
   g_free (desc);
 
+  if (clock)
+    gst_pipeline_use_clock (GST_PIPELINE (run->pipe), clock);
   gst_element_set_state (run->pipe, GST_STATE_PLAYING);
 }
 

@@ -13,6 +13,7 @@
 typedef struct
 {
   GstClockTime pts, duration, raw;
+  GstClockTime arrival;         /* running time when it reached the sink */
   guint64 offset;
   gboolean corrupted, dmabuf, exported, has_vmeta;
   gint fd;                      /* dma-buf fd of memory 0, or -1 */
@@ -48,6 +49,10 @@ typedef struct
  * fakesink name=sink", set to PLAYING. The sink announces GstVideoMeta
  * support (it reads frames through their meta). */
 void run_start (Run * run, const gchar * props, const gchar * caps);
+
+/* The same with @clock (nullable) as the pipeline clock. */
+void run_start_with_clock (Run * run, const gchar * props,
+    const gchar * caps, GstClock * clock);
 
 /* How many frames reached the sink so far. */
 guint run_count (Run * run);
