@@ -109,6 +109,7 @@ struct _GstTegraCsiBufferPool
   gboolean streaming;
   guint timeout_ms;
   gint last_error;
+  guint32 bad_index;            /* with last_error -EPROTO */
   guint64 delayed;
   GCond cond;
 };
@@ -720,10 +721,11 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
   GST_OBJECT_LOCK (self);
   slot = vbuf.index < self->count ? &self->slots[vbuf.index] : NULL;
   if (slot == NULL || !slot->queued) {
+    self->last_error = -EPROTO;
+    self->bad_index = vbuf.index;
     GST_OBJECT_UNLOCK (self);
     GST_ERROR_OBJECT (self, "driver returned buffer %u, which is not queued",
         vbuf.index);
-    set_error (self, -EINVAL);
     return GST_FLOW_ERROR;
   }
   slot->queued = FALSE;
@@ -1054,16 +1056,22 @@ gst_tegra_csi_buffer_pool_get_delayed (GstTegraCsiBufferPool * self)
 /**
  * gst_tegra_csi_buffer_pool_get_error:
  * @self: a pool
+ * @index: (out) (optional): with -EPROTO, the buffer index the driver
+ *   returned although it was not queued
  *
- * Returns: the -errno of the last failed device call, or 0.
+ * Returns: the -errno of the last failed device call, -EPROTO when the
+ *   driver returned a buffer that was not queued, or 0.
  */
 gint
-gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self)
+gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self,
+    guint32 * index)
 {
   gint err;
 
   GST_OBJECT_LOCK (self);
   err = self->last_error;
+  if (index)
+    *index = self->bad_index;
   GST_OBJECT_UNLOCK (self);
 
   return err;

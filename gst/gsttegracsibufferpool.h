@@ -67,7 +67,8 @@ guint gst_tegra_csi_buffer_pool_get_queued (GstTegraCsiBufferPool * self);
 
 guint64 gst_tegra_csi_buffer_pool_get_delayed (GstTegraCsiBufferPool * self);
 
-gint gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self);
+gint gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self,
+    guint32 * index);
 
 G_END_DECLS
 

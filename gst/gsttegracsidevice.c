@@ -521,6 +521,8 @@ gst_tegra_csi_device_set_frame_interval (GstTegraCsiDevice * self,
       LOG_FAILURE (self, "VIDIOC_S_PARM", ret);
     return ret;
   }
+  if (!(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME))
+    return -ENOTTY;             /* answered, but has no frame interval */
 
   if (parm.parm.capture.timeperframe.denominator != 0) {
     *numerator = parm.parm.capture.timeperframe.numerator;
@@ -558,6 +560,66 @@ gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
   *numerator = parm.parm.capture.timeperframe.numerator;
   *denominator = parm.parm.capture.timeperframe.denominator;
   return 0;
+}
+
+/**
+ * gst_tegra_csi_device_get_pixel_aspect:
+ * @self: an open device
+ * @numerator: (out): the pixel aspect as VIDIOC_CROPCAP reports it,
+ *   numerator
+ * @denominator: (out): denominator
+ *
+ * Reads `pixelaspect` with VIDIOC_CROPCAP: per the V4L2 specification
+ * ("struct v4l2_cropcap") the ratio of the actual sampling frequency to the
+ * one that gives square pixels, i.e. pixel height over width (11/10 for
+ * BT.601 NTSC, whose pixels are 10/11 as wide as they are high).
+ *
+ * Returns: 0; -ENOTTY when the driver does not implement it, -ENODATA
+ *   when it answers 0/0 or 1/1 would be assumed; another -errno.
+ */
+gint
+gst_tegra_csi_device_get_pixel_aspect (GstTegraCsiDevice * self,
+    guint32 * numerator, guint32 * denominator)
+{
+  struct v4l2_cropcap cropcap = {.type = self->buf_type };
+  gint ret;
+
+  /* The single-planar type for both interfaces (V4L2 spec, CROPCAP). */
+  if (cropcap.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
+    cropcap.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  ret = xioctl (self, VIDIOC_CROPCAP, &cropcap);
+  if (ret < 0) {
+    GST_DEBUG_OBJECT (self, "'%s' VIDIOC_CROPCAP: %s", self->path,
+        g_strerror (-ret));
+    return ret;
+  }
+  if (cropcap.pixelaspect.numerator == 0 ||
+      cropcap.pixelaspect.denominator == 0)
+    return -ENODATA;
+  *numerator = cropcap.pixelaspect.numerator;
+  *denominator = cropcap.pixelaspect.denominator;
+  return 0;
+}
+
+/**
+ * gst_tegra_csi_device_get_standard:
+ * @self: an open device
+ * @std: (out): the current video standard (`V4L2_STD_*` bits)
+ *
+ * Reads the analog video standard with VIDIOC_G_STD.
+ *
+ * Returns: 0, -ENOTTY or -ENODATA when the input has no standard, or
+ *   another -errno.
+ */
+gint
+gst_tegra_csi_device_get_standard (GstTegraCsiDevice * self, guint64 * std)
+{
+  v4l2_std_id id = 0;
+  gint ret = xioctl (self, VIDIOC_G_STD, &id);
+
+  if (ret == 0)
+    *std = id;
+  return ret;
 }
 
 /**

@@ -66,6 +66,12 @@ gint gst_tegra_csi_device_set_frame_interval (GstTegraCsiDevice * self,
 gint gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
     guint32 * numerator, guint32 * denominator);
 
+gint gst_tegra_csi_device_get_pixel_aspect (GstTegraCsiDevice * self,
+    guint32 * numerator, guint32 * denominator);
+
+gint gst_tegra_csi_device_get_standard (GstTegraCsiDevice * self,
+    guint64 * std);
+
 gint gst_tegra_csi_device_request_buffers (GstTegraCsiDevice * self,
     guint32 memory, guint32 * count);
 

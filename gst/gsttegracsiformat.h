@@ -60,6 +60,15 @@ gboolean gst_tegra_csi_format_fill_video_info (const GstTegraCsiFormat * format,
 void gst_tegra_csi_format_get_colorimetry (const struct v4l2_format *fmt,
     GstVideoColorimetry * cinfo);
 
+void gst_tegra_csi_format_set_colorimetry (struct v4l2_format *fmt,
+    const GstVideoColorimetry * cinfo);
+
+gboolean gst_tegra_csi_format_get_interlace (const struct v4l2_format *fmt,
+    gboolean bottom_first, GstVideoInterlaceMode * mode,
+    GstVideoFieldOrder * order);
+
+const gchar *gst_tegra_csi_format_field_name (guint32 field);
+
 GstCaps *gst_tegra_csi_format_template_caps (void);
 
 G_END_DECLS

@@ -618,7 +618,8 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
 
   if (vbuf.index >= self->count || self->slots[vbuf.index].buffer == NULL) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-        "Device '%s' returned buffer %u, which was not queued.", path (self),
+        "Device '%s' returned buffer %u, which was not queued to it.",
+        path (self),
         vbuf.index);
     return GST_FLOW_ERROR;
   }

@@ -94,6 +94,7 @@ enum
   PROP_ERROR_FRAMES,
   PROP_STATS,
   PROP_COPY_ON_STARVATION,
+  PROP_PIXEL_ASPECT_RATIO,
 };
 
 struct _GstTegraCsiSrc
@@ -108,6 +109,7 @@ struct _GstTegraCsiSrc
   guint timeout;
   GstTegraCsiErrorFrames error_frames;
   gboolean copy_on_starvation;
+  gint par_n, par_d;            /* 0/1: the device's */
 
   /* The open device and the active pool. Written in start(), stop() and
    * the negotiation vfuncs; the pointers are also read under the object
@@ -121,11 +123,14 @@ struct _GstTegraCsiSrc
   GstTegraCsiPoolMemory memory;
   guint32 import_memory;        /* V4L2_MEMORY_DMABUF/USERPTR, or 0 */
   GstCaps *probed_caps;
-  gchar *offered;               /* "UYVY, YUYV, ..." for error messages */
-  GArray *fourccs;              /* guint32, what the device offers */
+  GstTegraCsiProbe probe;       /* formats offered, PAR, field order */
 
-  /* Negotiated state, written by set_caps() and decide_allocation() in
+  /* Negotiated state, written by negotiate() and decide_allocation() in
    * the streaming thread. */
+  GstCaps *requested;           /* the fixated caps last configured */
+  GstCaps *configured;          /* what the device does for them */
+  GstVideoInterlaceMode interlace_mode;
+  GstVideoFieldOrder field_order;
   struct v4l2_format fmt;       /* what VIDIOC_S_FMT answered */
   GstTegraCsiCopier *copier;    /* frames copied into the default layout */
   GstVideoInfo info;
@@ -315,11 +320,13 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   GstCaps *probed;
   gboolean can_export;
   gchar *path;
-  gint ret, export_error;
+  gint ret, export_error, par_n, par_d;
 
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->device_path);
   io_mode = self->io_mode;
+  par_n = self->par_n;
+  par_d = self->par_d;
   controls = self->extra_controls ? gst_structure_copy (self->extra_controls)
       : NULL;
   self->captured = self->dropped = self->errored = self->bytes_copied = 0;
@@ -370,16 +377,20 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
     self->memory = GST_TEGRA_CSI_POOL_MEMORY_MMAP;
   }
 
-  g_free (self->offered);
-  self->offered = NULL;
-  probed = gst_tegra_csi_caps_probe (device,
+  gst_tegra_csi_caps_probe_clear (&self->probe);
+  gst_tegra_csi_caps_probe_init (&self->probe, device,
       self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
-      self->import_memory == V4L2_MEMORY_DMABUF, self->fourccs,
-      &self->offered);
+      self->import_memory == V4L2_MEMORY_DMABUF);
+  if (par_n > 0) {
+    self->probe.par_n = par_n;
+    self->probe.par_d = par_d;
+  }
+  probed = gst_tegra_csi_caps_probe (device, &self->probe);
   if (gst_caps_is_empty (probed)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
         ("Device '%s' offers no format this element supports; it offers: %s.",
-            path, self->offered[0] ? self->offered : "nothing"), (NULL));
+            path, self->probe.offered[0] ? self->probe.offered : "nothing"),
+        (NULL));
     gst_caps_unref (probed);
     goto err_close;
   }
@@ -487,6 +498,8 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
   gst_clear_caps (&self->probed_caps);
   GST_OBJECT_UNLOCK (self);
   self->format = NULL;
+  gst_clear_caps (&self->requested);
+  gst_clear_caps (&self->configured);
   g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
   gst_tegra_csi_clock_sync_clear (&self->clock_sync);
 
@@ -516,33 +529,150 @@ gst_tegra_csi_src_get_caps (GstBaseSrc * bsrc, GstCaps * filter)
   return caps;
 }
 
+/* Says what downstream wanted and what the device has. */
+static void
+post_not_supported (GstTegraCsiSrc * self, GstCaps * wanted)
+{
+  gchar *str = wanted ? gst_caps_to_string (wanted) : g_strdup ("nothing");
+
+  GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+      ("Device '%s' does not support the format downstream wants (%s); "
+          "it offers: %s.", gst_tegra_csi_device_get_path (self->device),
+          str, self->probe.offered), (NULL));
+  g_free (str);
+}
+
+/* Downstream refused what the device does (@actual) instead of what was
+ * asked (@asked): names each field the driver changed. */
+static void
+post_refused (GstTegraCsiSrc * self, GstCaps * asked, GstCaps * actual)
+{
+  static const gchar *fields[] = { "framerate", "colorimetry",
+    "interlace-mode", "field-order", "pixel-aspect-ratio"
+  };
+  GstStructure *a = gst_caps_get_structure (asked, 0);
+  GstStructure *d = gst_caps_get_structure (actual, 0);
+  GString *diff = g_string_new (NULL);
+  gchar *str;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (fields); i++) {
+    const GValue *av = gst_structure_get_value (a, fields[i]);
+    const GValue *dv = gst_structure_get_value (d, fields[i]);
+    gchar *as, *ds;
+
+    if (dv == NULL || (av && gst_value_compare (av, dv) == GST_VALUE_EQUAL))
+      continue;
+    as = av ? gst_value_serialize (av) : g_strdup ("none");
+    ds = gst_value_serialize (dv);
+    g_string_append_printf (diff, "%s%s %s instead of %s", diff->len ?
+        ", " : "", fields[i], ds, as);
+    g_free (as);
+    g_free (ds);
+  }
+  str = gst_caps_to_string (actual);
+  GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+      ("Device '%s' set %s (%s), which downstream does not accept.",
+          gst_tegra_csi_device_get_path (self->device),
+          diff->len ? diff->str : "another format", str), (NULL));
+  g_free (str);
+  g_string_free (diff, TRUE);
+}
+
+/* Sets @fixated on the device; the caps of what it does become the
+ * negotiated caps. */
+static gboolean
+configure (GstTegraCsiSrc * self, GstCaps * fixated)
+{
+  GstBaseSrc *bsrc = GST_BASE_SRC (self);
+  GstTegraCsiConfigured out;
+  GError *warning = NULL, *error = NULL;
+  guint held;
+
+  /* A new format needs the old buffers freed first: the queue ends now,
+   * what downstream holds stays valid. */
+  held = end_queue (self);
+  gst_clear_caps (&self->requested);
+  gst_clear_caps (&self->configured);
+  self->format = NULL;
+
+  if (!gst_tegra_csi_caps_configure (self->device, &self->probe, fixated,
+          held, &out, &warning, &error)) {
+    post_gerror (self, error);
+    return FALSE;
+  }
+  if (warning) {
+    gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_WARNING,
+        warning->domain, warning->code, g_strdup (warning->message), NULL,
+        __FILE__, GST_FUNCTION, __LINE__);
+    g_error_free (warning);
+  }
+
+  self->fmt = out.fmt;
+  self->format = out.format;
+  self->info = out.info;
+  self->n_memories = out.format->n_memories;
+  memcpy (self->memory_sizes, out.memory_sizes, sizeof (out.memory_sizes));
+  self->interlace_mode = out.interlace_mode;
+  self->field_order = out.field_order;
+  self->frame_duration = out.fps_n > 0 ?
+      gst_util_uint64_scale (GST_SECOND, out.fps_d, out.fps_n) :
+      GST_CLOCK_TIME_NONE;
+  self->requested = gst_caps_ref (fixated);
+  self->configured = out.caps;
+  self->have_sequence = FALSE;
+  self->format_changed = TRUE;
+  GST_INFO_OBJECT (self, "device set to %" GST_PTR_FORMAT ", stride %d, "
+      "frame duration %" GST_TIME_FORMAT, self->configured,
+      self->info.stride[0], GST_TIME_ARGS (self->frame_duration));
+
+  if (!gst_pad_peer_query_accept_caps (GST_BASE_SRC_PAD (bsrc),
+          self->configured)) {
+    post_refused (self, fixated, self->configured);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* GstBaseSrc's negotiation (intersect with downstream, fixate, set caps)
+ * with the device configured between fixation and the caps event: the
+ * caps pushed are what the driver answered (its frame rate, colorimetry,
+ * field order), not what was asked. */
 static gboolean
 gst_tegra_csi_src_negotiate (GstBaseSrc * bsrc)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstCaps *peer;
-  gchar *wanted;
+  GstPad *pad = GST_BASE_SRC_PAD (bsrc);
+  GstCaps *ours, *peer, *fixated;
+  gboolean ok;
 
   self->negotiation_error_posted = FALSE;
-  if (GST_BASE_SRC_CLASS (parent_class)->negotiate (bsrc))
-    return TRUE;
+  ours = gst_pad_query_caps (pad, NULL);
+  peer = gst_pad_peer_query_caps (pad, ours);
+  gst_caps_unref (ours);
+  if (peer == NULL || gst_caps_is_empty (peer)) {
+    GstCaps *wanted = gst_pad_peer_query_caps (pad, NULL);
 
-  /* Say what downstream wanted and what the device has. An error posted
-   * already (by set_caps or decide_allocation) is more precise: do not add
-   * a second one. */
-  if (self->negotiation_error_posted || self->probed_caps == NULL)
+    post_not_supported (self, wanted);
+    gst_clear_caps (&wanted);
+    gst_clear_caps (&peer);
     return FALSE;
+  }
 
-  peer = gst_pad_peer_query_caps (GST_BASE_SRC_PAD (bsrc), NULL);
-  wanted = gst_caps_to_string (peer);
-  GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-      ("Device '%s' does not support the format downstream wants (%s); "
-          "it offers: %s.", gst_tegra_csi_device_get_path (self->device),
-          wanted, self->offered), (NULL));
-  g_free (wanted);
-  gst_caps_unref (peer);
-
-  return FALSE;
+  fixated = gst_tegra_csi_caps_fixate (peer, self->device,
+      self->probe.fourccs);
+  GST_DEBUG_OBJECT (self, "fixated to %" GST_PTR_FORMAT, fixated);
+  /* the same as before (a RECONFIGURE): the device is set already */
+  if (self->configured && gst_caps_is_equal (fixated, self->requested))
+    ok = TRUE;
+  else
+    ok = configure (self, fixated);
+  gst_caps_unref (fixated);
+  if (!ok) {
+    self->negotiation_error_posted = TRUE;
+    return FALSE;
+  }
+  return gst_base_src_set_caps (bsrc, self->configured);
 }
 
 /* Largest size at the highest rate of the preferred format, with the
@@ -551,10 +681,8 @@ static GstCaps *
 gst_tegra_csi_src_fixate (GstBaseSrc * bsrc, GstCaps * caps)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstCaps *out = gst_tegra_csi_caps_fixate (caps, self->device, self->fourccs);
 
-  GST_DEBUG_OBJECT (self, "fixated to %" GST_PTR_FORMAT, out);
-  return out;
+  return gst_tegra_csi_caps_fixate (caps, self->device, self->probe.fourccs);
 }
 
 static guint32
@@ -570,104 +698,16 @@ fmt_fourcc (const struct v4l2_format *fmt, guint * width, guint * height)
   return fmt->fmt.pix.pixelformat;
 }
 
+/* negotiate() set the device for these caps already. */
 static gboolean
 gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstTegraCsiDevice *device = self->device;
-  const gchar *path = gst_tegra_csi_device_get_path (device);
-  const GstTegraCsiFormat *format = NULL;
-  struct v4l2_format fmt = { 0 };
-  GstStructure *s;
-  guint held;
-  gint width = 0, height = 0, fps_n = 0, fps_d = 1;
-  guint got_w = 0, got_h = 0;
-  guint32 tpf_n, tpf_d;
-  gchar *str;
-  gint ret;
 
-  GST_DEBUG_OBJECT (self, "set caps %" GST_PTR_FORMAT, caps);
-
-  s = gst_caps_get_structure (caps, 0);
-  format = gst_tegra_csi_caps_find_format (s, self->fourccs);
-
-  str = gst_caps_to_string (caps);
-  if (format == NULL || !gst_structure_get_int (s, "width", &width) ||
-      !gst_structure_get_int (s, "height", &height)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Device '%s' does not support the format %s; it offers: %s.", path,
-            str, self->offered), (NULL));
-    goto err;
-  }
-  gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d);
-
-  /* A new format needs the old buffers freed first: the queue ends now,
-   * what downstream holds stays valid. */
-  held = end_queue (self);
-
-  gst_tegra_csi_device_init_format (device, &fmt, width, height,
-      format->fourcc);
-
-  ret = gst_tegra_csi_device_set_format (device, &fmt);
-  if (ret == -EBUSY && held > 0) {
-    GST_ELEMENT_ERROR (self, RESOURCE, BUSY,
-        ("Device '%s' cannot change its format while downstream still holds "
-            "%u of its buffers.", path, held), (NULL));
-    goto err;
-  }
-  if (ret == -EBUSY) {
-    post_open_error (self, path, ret);
-    goto err;
-  }
-  if (ret < 0 || fmt_fourcc (&fmt, &got_w, &got_h) != format->fourcc ||
-      got_w != (guint) width || got_h != (guint) height) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Device '%s' does not support the format %s; it offers: %s.", path,
-            str, self->offered),
-        ("VIDIOC_S_FMT: %s; driver chose %" GST_FOURCC_FORMAT " %ux%u",
-            ret < 0 ? g_strerror (-ret) : "ok",
-            GST_FOURCC_ARGS (fmt_fourcc (&fmt, &got_w, &got_h)), got_w,
-            got_h));
-    goto err;
-  }
-
-  if (!gst_tegra_csi_format_fill_video_info (format, &fmt, &self->info,
-          self->memory_sizes)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Device '%s' reports a layout this element cannot describe for %s.",
-            path, str), (NULL));
-    goto err;
-  }
-  self->n_memories = format->n_memories;
-  self->format = format;
-  self->fmt = fmt;
-
-  if (fps_n > 0) {
-    tpf_n = fps_d;
-    tpf_d = fps_n;
-    ret = gst_tegra_csi_device_set_frame_interval (device, &tpf_n, &tpf_d);
-    if (ret == 0 && (guint64) tpf_n * fps_n != (guint64) tpf_d * fps_d)
-      GST_WARNING_OBJECT (self, "asked for %d/%d fps, driver chose %u/%u",
-          fps_n, fps_d, tpf_d, tpf_n);
-    self->frame_duration = gst_util_uint64_scale (GST_SECOND, fps_d, fps_n);
-  } else {
-    self->frame_duration = GST_CLOCK_TIME_NONE;
-  }
-
-  self->have_sequence = FALSE;
-  self->format_changed = TRUE;
-  GST_INFO_OBJECT (self, "format %" GST_FOURCC_FORMAT " %dx%d, %u memories, "
-      "stride %d, frame duration %" GST_TIME_FORMAT,
-      GST_FOURCC_ARGS (format->fourcc), width, height, self->n_memories,
-      self->info.stride[0], GST_TIME_ARGS (self->frame_duration));
-
-  g_free (str);
-  return TRUE;
-
-err:
-  g_free (str);
-  self->format = NULL;
-  self->negotiation_error_posted = TRUE;
+  if (self->configured && gst_caps_is_equal (caps, self->configured))
+    return TRUE;
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+      ("caps %" GST_PTR_FORMAT " were not negotiated by the element", caps));
   return FALSE;
 }
 
@@ -930,9 +970,15 @@ static void
 post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
 {
   const gchar *path = gst_tegra_csi_device_get_path (self->device);
-  gint err = gst_tegra_csi_buffer_pool_get_error (pool);
+  guint32 index = 0;
+  gint err = gst_tegra_csi_buffer_pool_get_error (pool, &index);
 
   switch (err) {
+    case -EPROTO:
+      GST_ELEMENT_ERROR (self, RESOURCE, READ,
+          ("Device '%s' returned buffer %u, which was not queued to it.",
+              path, index), (NULL));
+      break;
     case -EBUSY:
       post_open_error (self, path, err);
       break;
@@ -978,6 +1024,11 @@ timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
   GST_BUFFER_PTS (buf) = pts;
   GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (buf) = self->frame_duration;
+  if (self->interlace_mode == GST_VIDEO_INTERLACE_MODE_INTERLEAVED) {
+    GST_BUFFER_FLAG_SET (buf, GST_VIDEO_BUFFER_FLAG_INTERLACED);
+    if (self->field_order == GST_VIDEO_FIELD_ORDER_TOP_FIELD_FIRST)
+      GST_BUFFER_FLAG_SET (buf, GST_VIDEO_BUFFER_FLAG_TFF);
+  }
 }
 
 /* Counts and reports the frames the sequence numbers show as lost. */
@@ -1346,6 +1397,12 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       self->copy_on_starvation = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_PIXEL_ASPECT_RATIO:
+      GST_OBJECT_LOCK (self);
+      self->par_n = gst_value_get_fraction_numerator (value);
+      self->par_d = gst_value_get_fraction_denominator (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1415,6 +1472,11 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
       g_value_set_boolean (value, self->copy_on_starvation);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_PIXEL_ASPECT_RATIO:
+      GST_OBJECT_LOCK (self);
+      gst_value_set_fraction (value, self->par_n, self->par_d);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1432,8 +1494,9 @@ gst_tegra_csi_src_finalize (GObject * object)
   gst_clear_caps (&self->probed_caps);
   gst_caps_unref (self->monotonic_caps);
   gst_tegra_csi_clock_sync_clear (&self->clock_sync);
-  g_array_unref (self->fourccs);
-  g_free (self->offered);
+  gst_tegra_csi_caps_probe_clear (&self->probe);
+  gst_clear_caps (&self->requested);
+  gst_clear_caps (&self->configured);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1555,6 +1618,24 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
           DEFAULT_COPY_ON_STARVATION, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstTegraCsiSrc:pixel-aspect-ratio:
+   *
+   * The pixel aspect ratio the raw caps carry, overriding the device's:
+   * without it, the inverse of the `pixelaspect` that VIDIOC_CROPCAP
+   * reports (V4L2 gives height over width; 1/1 when the driver gives
+   * none). 0/1 (the default) means the device's. Read when the device
+   * opens.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_PIXEL_ASPECT_RATIO,
+      gst_param_spec_fraction ("pixel-aspect-ratio", "Pixel Aspect Ratio",
+          "Pixel aspect ratio of the raw caps, overriding the device's "
+          "(VIDIOC_CROPCAP); 0/1 means the device's.", 0, 1, G_MAXINT, 1, 0,
+          1, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
   gst_element_class_set_static_metadata (element_class,
       "Tegra CSI video source", "Source/Video",
       "Captures video from a V4L2 capture device as dma-bufs",
@@ -1593,7 +1674,7 @@ gst_tegra_csi_src_init (GstTegraCsiSrc * self)
   self->error_frames = DEFAULT_ERROR_FRAMES;
   self->copy_on_starvation = DEFAULT_COPY_ON_STARVATION;
   self->frame_duration = GST_CLOCK_TIME_NONE;
-  self->fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->par_d = 1;
   self->monotonic_caps = gst_caps_ref (gst_tegra_csi_clock_monotonic_caps ());
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);

@@ -37,6 +37,8 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   f.duration = GST_BUFFER_DURATION (buf);
   f.offset = GST_BUFFER_OFFSET (buf);
   f.corrupted = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
+  f.interlaced = GST_BUFFER_FLAG_IS_SET (buf, GST_VIDEO_BUFFER_FLAG_INTERLACED);
+  f.tff = GST_BUFFER_FLAG_IS_SET (buf, GST_VIDEO_BUFFER_FLAG_TFF);
   ts = gst_buffer_get_reference_timestamp_meta (buf, ts_caps);
   f.raw = ts ? ts->timestamp : GST_CLOCK_TIME_NONE;
   gst_caps_unref (ts_caps);

@@ -16,6 +16,7 @@ typedef struct
   GstClockTime arrival;         /* running time when it reached the sink */
   guint64 offset;
   gboolean corrupted, dmabuf, exported, has_vmeta;
+  gboolean interlaced, tff;     /* GST_VIDEO_BUFFER_FLAG_INTERLACED, TFF */
   gint fd;                      /* dma-buf fd of memory 0, or -1 */
   gint stride[GST_VIDEO_MAX_PLANES];
   guint n_planes;

@@ -274,7 +274,7 @@ GST_START_TEST (test_property_docs)
 {
   static const gchar *expected[] = { "device", "device-name", "device-fd",
     "io-mode", "capture-buffers", "extra-controls", "timeout", "error-frames",
-    "stats", "copy-on-starvation", NULL
+    "stats", "copy-on-starvation", "pixel-aspect-ratio", NULL
   };
   GstElement *src = gst_element_factory_make ("tegracsisrc", NULL);
   GParamSpec **specs;
@@ -316,7 +316,8 @@ GST_START_TEST (test_gst_inspect)
 {
   static const gchar *props[] = { "device ", "device-name ", "device-fd ",
     "io-mode ", "capture-buffers ", "extra-controls ", "timeout ",
-    "error-frames ", "stats ", "copy-on-starvation ", "Source/Video",
+    "error-frames ", "stats ", "copy-on-starvation ", "pixel-aspect-ratio ",
+    "Source/Video",
   };
   gchar *argv[] = { (gchar *) "gst-inspect-1.0", (gchar *) "tegracsisrc",
     NULL

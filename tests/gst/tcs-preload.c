@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * An LD_PRELOAD library for the tests of tegracsisrc-preload.c: it sits
+ * between the element and libc and
+ *
+ *  - counts, while counting is on, the calls that cost something per
+ *    frame: heap allocations (malloc, calloc, realloc, posix_memalign,
+ *    aligned_alloc, memalign), ioctls by request, poll/ppoll, mmap/munmap,
+ *    read/write, and lock round trips of one watched GMutex;
+ *  - bends, when asked, what a driver answers (a different VIDIOC_S_PARM
+ *    answer or error, another field order from VIDIOC_S_FMT, a
+ *    VIDIOC_DQBUF index that is not queued), to test how the element
+ *    reacts to answers the drivers at hand never give. The real driver
+ *    still does the work; only the answer seen by the element changes.
+ *
+ * The test finds the control functions with dlsym(RTLD_DEFAULT).
+ * Allocation counting needs G_SLICE=always-malloc (GLib 2.74's slice
+ * allocator otherwise serves small blocks from its own caches).
+ */
+/* mmap and mmap64 are both wrapped by name: no renaming by the headers */
+#undef _FILE_OFFSET_BITS
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <linux/dma-buf.h>
+#include <linux/videodev2.h>
+
+#include "tcs-preload.h"
+
+extern void *__libc_malloc (size_t size);
+extern void *__libc_calloc (size_t n, size_t size);
+extern void *__libc_realloc (void *p, size_t size);
+extern void *__libc_memalign (size_t align, size_t size);
+
+static volatile int counting;
+static uint64_t counts[TCS_N_COUNTS];
+static void *watched_mutex;
+
+/* fault injection, set by the test, read in the ioctl wrapper */
+static volatile int fault_s_parm_errno;
+static volatile uint32_t fault_s_parm_num, fault_s_parm_den;
+static volatile int fault_s_fmt_field = -1;
+static volatile int fault_dqbuf_after = -1;
+static int queued_index[VIDEO_MAX_FRAME];       /* tracked QBUF/DQBUF */
+
+static void
+count (enum TcsCount what)
+{
+  if (counting)
+    __atomic_add_fetch (&counts[what], 1, __ATOMIC_RELAXED);
+}
+
+/* ---- the control API (dlsym by the test) ---- */
+
+void
+tcs_preload_counting (int on)
+{
+  if (on)
+    memset (counts, 0, sizeof (counts));
+  __atomic_store_n (&counting, on, __ATOMIC_SEQ_CST);
+}
+
+uint64_t
+tcs_preload_count (enum TcsCount what)
+{
+  return __atomic_load_n (&counts[what], __ATOMIC_RELAXED);
+}
+
+void
+tcs_preload_watch_mutex (void *mutex)
+{
+  watched_mutex = mutex;
+}
+
+void
+tcs_preload_fault_s_parm (int err, uint32_t num, uint32_t den)
+{
+  fault_s_parm_errno = err;
+  fault_s_parm_num = num;
+  fault_s_parm_den = den;
+}
+
+void
+tcs_preload_fault_s_fmt_field (int field)
+{
+  fault_s_fmt_field = field;
+}
+
+void
+tcs_preload_fault_dqbuf_index (int after)
+{
+  fault_dqbuf_after = after;
+}
+
+/* ---- allocations ---- */
+
+void *
+malloc (size_t size)
+{
+  count (TCS_ALLOC);
+  return __libc_malloc (size);
+}
+
+void *
+calloc (size_t n, size_t size)
+{
+  count (TCS_ALLOC);
+  return __libc_calloc (n, size);
+}
+
+void *
+realloc (void *p, size_t size)
+{
+  count (TCS_ALLOC);
+  return __libc_realloc (p, size);
+}
+
+void *
+memalign (size_t align, size_t size)
+{
+  count (TCS_ALLOC);
+  return __libc_memalign (align, size);
+}
+
+void *
+aligned_alloc (size_t align, size_t size)
+{
+  count (TCS_ALLOC);
+  return __libc_memalign (align, size);
+}
+
+int
+posix_memalign (void **out, size_t align, size_t size)
+{
+  void *p;
+
+  count (TCS_ALLOC);
+  p = __libc_memalign (align, size);
+  if (p == NULL)
+    return ENOMEM;
+  *out = p;
+  return 0;
+}
+
+/* ---- system calls ---- */
+
+#define REAL(ret, name, ...) \
+  static ret (*real_ ## name) (__VA_ARGS__); \
+  if (real_ ## name == NULL) \
+    real_ ## name = dlsym (RTLD_NEXT, #name)
+
+static void
+bend_answer (unsigned long request, void *arg, int *ret)
+{
+  if (request == VIDIOC_S_PARM && *ret == 0) {
+    struct v4l2_streamparm *parm = arg;
+
+    if (fault_s_parm_errno) {
+      errno = fault_s_parm_errno;
+      *ret = -1;
+    } else if (fault_s_parm_num) {
+      parm->parm.capture.timeperframe.numerator = fault_s_parm_num;
+      parm->parm.capture.timeperframe.denominator = fault_s_parm_den;
+    }
+  } else if (request == VIDIOC_S_FMT && *ret == 0 && fault_s_fmt_field >= 0) {
+    struct v4l2_format *fmt = arg;
+
+    if (fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
+      fmt->fmt.pix_mp.field = fault_s_fmt_field;
+    else
+      fmt->fmt.pix.field = fault_s_fmt_field;
+  } else if (request == VIDIOC_QBUF && *ret == 0) {
+    struct v4l2_buffer *b = arg;
+
+    if (b->index < VIDEO_MAX_FRAME)
+      queued_index[b->index] = 1;
+  } else if (request == VIDIOC_DQBUF && *ret == 0) {
+    struct v4l2_buffer *b = arg;
+    int i;
+
+    if (b->index < VIDEO_MAX_FRAME)
+      queued_index[b->index] = 0;
+    if (fault_dqbuf_after >= 0 && fault_dqbuf_after-- == 0) {
+      /* an index that is not queued now (a buffer downstream holds, or
+       * one past every buffer) */
+      for (i = 0; i < VIDEO_MAX_FRAME; i++)
+        if (i != (int) b->index && !queued_index[i])
+          break;
+      b->index = i;
+    }
+  }
+}
+
+int
+ioctl (int fd, unsigned long request, ...)
+{
+  va_list ap;
+  void *arg;
+  int ret;
+
+  REAL (int, ioctl, int, unsigned long, ...);
+  va_start (ap, request);
+  arg = va_arg (ap, void *);
+  va_end (ap);
+
+  switch (request) {
+    case VIDIOC_QBUF:
+      count (TCS_QBUF);
+      break;
+    case VIDIOC_DQBUF:
+      count (TCS_DQBUF);
+      break;
+    case DMA_BUF_IOCTL_SYNC:
+      count (TCS_DMABUF_SYNC);
+      break;
+    default:
+      count (TCS_IOCTL_OTHER);
+      break;
+  }
+  ret = real_ioctl (fd, request, arg);
+  bend_answer (request, arg, &ret);
+  return ret;
+}
+
+int
+poll (struct pollfd *fds, nfds_t n, int timeout)
+{
+  REAL (int, poll, struct pollfd *, nfds_t, int);
+  count (TCS_POLL);
+  return real_poll (fds, n, timeout);
+}
+
+int
+ppoll (struct pollfd *fds, nfds_t n, const struct timespec *timeout,
+    const sigset_t * mask)
+{
+  REAL (int, ppoll, struct pollfd *, nfds_t, const struct timespec *,
+      const sigset_t *);
+  count (TCS_POLL);
+  return real_ppoll (fds, n, timeout, mask);
+}
+
+void *
+mmap (void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+  REAL (void *, mmap, void *, size_t, int, int, int, off_t);
+  count (TCS_MMAP);
+  return real_mmap (addr, len, prot, flags, fd, off);
+}
+
+void *
+mmap64 (void *addr, size_t len, int prot, int flags, int fd, off64_t off)
+{
+  REAL (void *, mmap64, void *, size_t, int, int, int, off64_t);
+  count (TCS_MMAP);
+  return real_mmap64 (addr, len, prot, flags, fd, off);
+}
+
+int
+munmap (void *addr, size_t len)
+{
+  REAL (int, munmap, void *, size_t);
+  count (TCS_MUNMAP);
+  return real_munmap (addr, len);
+}
+
+ssize_t
+read (int fd, void *buf, size_t n)
+{
+  REAL (ssize_t, read, int, void *, size_t);
+  count (TCS_READ_WRITE);
+  return real_read (fd, buf, n);
+}
+
+ssize_t
+write (int fd, const void *buf, size_t n)
+{
+  REAL (ssize_t, write, int, const void *, size_t);
+  count (TCS_READ_WRITE);
+  return real_write (fd, buf, n);
+}
+
+/* ---- locks ---- */
+
+void
+g_mutex_lock (GMutex * mutex)
+{
+  REAL (void, g_mutex_lock, GMutex *);
+  if (mutex == watched_mutex)
+    count (TCS_LOCK);
+  real_g_mutex_lock (mutex);
+}

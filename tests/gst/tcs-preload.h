@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The control interface of tcs-preload.c, the LD_PRELOAD library of the
+ * tegracsisrc-preload tests: counters of per-frame costs, and answers of
+ * the driver bent for fault injection.
+ */
+#ifndef TCS_PRELOAD_H
+#define TCS_PRELOAD_H
+
+#include <stdint.h>
+
+enum TcsCount
+{
+  TCS_ALLOC,                    /* malloc, calloc, realloc, *memalign */
+  TCS_QBUF,                     /* VIDIOC_QBUF */
+  TCS_DQBUF,                    /* VIDIOC_DQBUF */
+  TCS_DMABUF_SYNC,              /* DMA_BUF_IOCTL_SYNC */
+  TCS_IOCTL_OTHER,              /* any other ioctl */
+  TCS_POLL,                     /* poll, ppoll */
+  TCS_MMAP,
+  TCS_MUNMAP,
+  TCS_READ_WRITE,               /* read, write */
+  TCS_LOCK,                     /* g_mutex_lock of the watched mutex */
+  TCS_N_COUNTS
+};
+
+/* Starts (clearing the counters) or stops counting. */
+void tcs_preload_counting (int on);
+uint64_t tcs_preload_count (enum TcsCount what);
+/* Counts g_mutex_lock() of this mutex (TCS_LOCK). */
+void tcs_preload_watch_mutex (void *mutex);
+/* VIDIOC_S_PARM fails with @err (if not 0), else answers @num/@den (if
+ * @num is not 0). */
+void tcs_preload_fault_s_parm (int err, uint32_t num, uint32_t den);
+/* VIDIOC_S_FMT answers field @field (-1: as the driver says). */
+void tcs_preload_fault_s_fmt_field (int field);
+/* The VIDIOC_DQBUF after @after more answers an index that is not queued
+ * (-1: never). */
+void tcs_preload_fault_dqbuf_index (int after);
+
+#endif /* TCS_PRELOAD_H */
