@@ -88,7 +88,12 @@ gst_tegra_csi_allocator_new (GstTegraCsiDevice * device)
  * @error: (out): the -errno of VIDIOC_EXPBUF when it fails, else 0
  *
  * Exports one plane with VIDIOC_EXPBUF and wraps it in a dma-buf memory
- * of @size bytes that owns the new fd. Callable from any thread.
+ * of @size bytes that owns the new fd. The memory is flagged
+ * %GST_FD_MEMORY_FLAG_KEEP_MAPPED: once a CPU consumer mapped it, the
+ * mapping stays until the memory is freed, so mapping it again for the
+ * next frame costs no mmap(2) or munmap(2) (GstDmaBufAllocator still
+ * brackets each map with the two DMA_BUF_IOCTL_SYNC calls the CPU caches
+ * need). Callable from any thread.
  *
  * Returns: (transfer full) (nullable): the memory, or %NULL with @error set.
  */
@@ -108,7 +113,7 @@ gst_tegra_csi_allocator_export (GstTegraCsiAllocator * self, guint index,
   g_atomic_int_inc (&self->exports);
 
   mem = gst_dmabuf_allocator_alloc_with_flags (GST_ALLOCATOR (self), fd, size,
-      GST_FD_MEMORY_FLAG_NONE);
+      GST_FD_MEMORY_FLAG_KEEP_MAPPED);
   if (mem == NULL) {
     close (fd);
     *error = -ENOMEM;

@@ -65,7 +65,6 @@ struct _GstTegraCsiBufferPool
   GstTegraCsiDevice *device;
   GstTegraCsiPoolMemory memory;
   GstTegraCsiAllocator *allocator;      /* DMABUF mode only */
-  GstCaps *monotonic_caps;
 
   /* Layout, set before activation and constant while active. */
   GstVideoInfo info;
@@ -656,35 +655,6 @@ again:
   return GST_FLOW_OK;
 }
 
-/* The driver's CLOCK_MONOTONIC timestamp as a GstReferenceTimestampMeta.
- * The meta is added to a buffer once, kept across recycling (pooled) and
- * only updated: no allocation per frame. */
-static void
-set_monotonic_timestamp (GstTegraCsiBufferPool * self, GstBuffer * buf,
-    const struct v4l2_buffer *vbuf)
-{
-  GstReferenceTimestampMeta *meta =
-      gst_buffer_get_reference_timestamp_meta (buf, self->monotonic_caps);
-
-  if ((vbuf->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
-      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC) {
-    if (meta) {
-      GST_META_FLAG_UNSET (meta, GST_META_FLAG_LOCKED);
-      gst_buffer_remove_meta (buf, (GstMeta *) meta);
-    }
-    return;
-  }
-
-  if (meta) {
-    meta->timestamp = GST_TIMEVAL_TO_TIME (vbuf->timestamp);
-    return;
-  }
-  meta = gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps,
-      GST_TIMEVAL_TO_TIME (vbuf->timestamp), GST_CLOCK_TIME_NONE);
-  GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
-  GST_META_FLAG_SET (meta, GST_META_FLAG_LOCKED);
-}
-
 static GstFlowReturn
 gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
     GstBuffer ** buffer, GstBufferPoolAcquireParams * params)
@@ -756,7 +726,10 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
   if (vbuf.flags & V4L2_BUF_FLAG_ERROR)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
 
-  set_monotonic_timestamp (self, buf, &vbuf);
+  /* the driver's CLOCK_MONOTONIC timestamp, on a pooled meta */
+  gst_tegra_csi_clock_set_raw_meta (buf, (vbuf.flags &
+          V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC ?
+      GST_TIMEVAL_TO_TIME (vbuf.timestamp) : GST_CLOCK_TIME_NONE);
 
   GST_LOG_OBJECT (self, "dequeued buffer %u, sequence %u, flags 0x%x",
       vbuf.index, vbuf.sequence, vbuf.flags);
@@ -839,7 +812,6 @@ gst_tegra_csi_buffer_pool_finalize (GObject * object)
   free_buffers (self);
   gst_clear_object (&self->allocator);
   gst_clear_object (&self->device);
-  gst_caps_unref (self->monotonic_caps);
   gst_poll_free (self->poll);
   g_cond_clear (&self->cond);
   g_mutex_clear (&self->qlock);
@@ -871,7 +843,6 @@ gst_tegra_csi_buffer_pool_init (GstTegraCsiBufferPool * self)
   g_mutex_init (&self->qlock);
   self->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&self->pollfd);
-  self->monotonic_caps = gst_caps_ref (gst_tegra_csi_clock_monotonic_caps ());
   self->timeout_ms = 5000;
 }
 

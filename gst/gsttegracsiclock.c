@@ -76,6 +76,62 @@ sample_offset (GstClock * clock)
 }
 
 /**
+ * gst_tegra_csi_clock_find_raw_meta:
+ * @buffer: a buffer
+ *
+ * Finds the raw timestamp meta of the plugin on @buffer by comparing the
+ * reference caps pointer with gst_tegra_csi_clock_monotonic_caps() (no
+ * caps comparison, unlike gst_buffer_get_reference_timestamp_meta()).
+ *
+ * Returns: (transfer none) (nullable): the meta.
+ */
+GstReferenceTimestampMeta *
+gst_tegra_csi_clock_find_raw_meta (GstBuffer * buffer)
+{
+  GstCaps *caps = gst_tegra_csi_clock_monotonic_caps ();
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_REFERENCE_TIMESTAMP_META_API_TYPE)))
+    if (((GstReferenceTimestampMeta *) meta)->reference == caps)
+      return (GstReferenceTimestampMeta *) meta;
+  return NULL;
+}
+
+/**
+ * gst_tegra_csi_clock_set_raw_meta:
+ * @buffer: a buffer, writable
+ * @timestamp: the driver's CLOCK_MONOTONIC timestamp, or
+ *   %GST_CLOCK_TIME_NONE when the driver gives none
+ *
+ * Sets the raw timestamp meta of @buffer to @timestamp: updates the one it
+ * has, or adds one flagged %GST_META_FLAG_POOLED, which a pool keeps
+ * across recycling, so that a buffer coming back costs no allocation;
+ * without @timestamp, removes it.
+ */
+void
+gst_tegra_csi_clock_set_raw_meta (GstBuffer * buffer, GstClockTime timestamp)
+{
+  GstReferenceTimestampMeta *meta = gst_tegra_csi_clock_find_raw_meta (buffer);
+
+  if (!GST_CLOCK_TIME_IS_VALID (timestamp)) {
+    if (meta) {
+      GST_META_FLAG_UNSET (meta, GST_META_FLAG_LOCKED);
+      gst_buffer_remove_meta (buffer, (GstMeta *) meta);
+    }
+    return;
+  }
+  if (meta == NULL) {
+    meta = gst_buffer_add_reference_timestamp_meta (buffer,
+        gst_tegra_csi_clock_monotonic_caps (), timestamp,
+        GST_CLOCK_TIME_NONE);
+    GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
+  }
+  meta->timestamp = timestamp;
+}
+
+/**
  * gst_tegra_csi_clock_reads_monotonic:
  * @clock: a clock
  *

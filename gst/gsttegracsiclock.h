@@ -34,6 +34,12 @@ typedef struct
   GstClockTime next_check;
 } GstTegraCsiClockSync;
 
+GstReferenceTimestampMeta *gst_tegra_csi_clock_find_raw_meta (
+    GstBuffer * buffer);
+
+void gst_tegra_csi_clock_set_raw_meta (GstBuffer * buffer,
+    GstClockTime timestamp);
+
 gboolean gst_tegra_csi_clock_reads_monotonic (GstClock * clock);
 
 GstClockTime gst_tegra_csi_clock_sync_capture_time (

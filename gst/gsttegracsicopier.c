@@ -105,22 +105,6 @@ gst_tegra_csi_copier_get_frame_size (GstTegraCsiCopier * self)
   return self->plain.size;
 }
 
-/* The raw timestamp meta of @buf (ours: the same reference caps object,
- * compared by pointer, no caps comparison). */
-static GstReferenceTimestampMeta *
-find_monotonic_meta (GstBuffer * buf)
-{
-  GstCaps *caps = gst_tegra_csi_clock_monotonic_caps ();
-  gpointer state = NULL;
-  GstMeta *meta;
-
-  while ((meta = gst_buffer_iterate_meta_filtered (buf, &state,
-              GST_REFERENCE_TIMESTAMP_META_API_TYPE)))
-    if (((GstReferenceTimestampMeta *) meta)->reference == caps)
-      return (GstReferenceTimestampMeta *) meta;
-  return NULL;
-}
-
 /**
  * gst_tegra_csi_copier_copy:
  * @self: a copier
@@ -138,7 +122,7 @@ find_monotonic_meta (GstBuffer * buf)
 GstBuffer *
 gst_tegra_csi_copier_copy (GstTegraCsiCopier * self, GstBuffer * frame)
 {
-  GstReferenceTimestampMeta *src_ts, *dst_ts;
+  GstReferenceTimestampMeta *src_ts;
   GstVideoFrame in, out;
   GstBuffer *copy = NULL;
   gboolean ok;
@@ -168,18 +152,9 @@ gst_tegra_csi_copier_copy (GstTegraCsiCopier * self, GstBuffer * frame)
       GST_VIDEO_BUFFER_FLAG_TFF);
 
   /* the raw timestamp, on a meta kept with the pooled buffer */
-  src_ts = find_monotonic_meta (frame);
-  dst_ts = find_monotonic_meta (copy);
-  if (src_ts && dst_ts) {
-    dst_ts->timestamp = src_ts->timestamp;
-  } else if (src_ts) {
-    dst_ts = gst_buffer_add_reference_timestamp_meta (copy,
-        gst_tegra_csi_clock_monotonic_caps (), src_ts->timestamp,
-        GST_CLOCK_TIME_NONE);
-    GST_META_FLAG_SET (dst_ts, GST_META_FLAG_POOLED);
-  } else if (dst_ts) {
-    gst_buffer_remove_meta (copy, (GstMeta *) dst_ts);
-  }
+  src_ts = gst_tegra_csi_clock_find_raw_meta (frame);
+  gst_tegra_csi_clock_set_raw_meta (copy, src_ts ? src_ts->timestamp :
+      GST_CLOCK_TIME_NONE);
 
   gst_buffer_unref (frame);
   return copy;

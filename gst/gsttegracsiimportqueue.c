@@ -75,7 +75,7 @@ struct _GstTegraCsiImportQueue
   GstTegraCsiDevice *device;
   guint32 memory;
   GstBufferPool *source;
-  GstCaps *monotonic_caps;
+  guint timeout_ms;             /* object lock */
 
   GstVideoInfo info;
   guint n_memories;
@@ -547,8 +547,6 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
 /**
  * gst_tegra_csi_import_queue_capture:
  * @self: a started queue
- * @timeout_ms: how long to wait for a frame while buffers are queued, in
- *   milliseconds; 0 waits for ever
  * @buffer: (out) (transfer full): the frame: a buffer of the source pool,
  *   with GST_BUFFER_OFFSET = V4L2 sequence, %GST_BUFFER_FLAG_CORRUPTED for
  *   V4L2_BUF_FLAG_ERROR, and the driver's CLOCK_MONOTONIC timestamp as a
@@ -556,17 +554,20 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
  * @error: where a failure's message goes (a #GstResourceError or
  *   #GstStreamError, for GST_ELEMENT_ERROR)
  *
- * Queues every free buffer of the source pool, then dequeues one frame.
+ * Queues every free buffer of the source pool, then dequeues one frame,
+ * waiting at most the queue's timeout (gst_tegra_csi_import_queue_set_timeout())
+ * while buffers are queued.
  *
  * Returns: GST_FLOW_OK; GST_FLOW_FLUSHING when flushing;
- *   %GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED after @timeout_ms without a
+ *   %GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED after the timeout without a
  *   frame; GST_FLOW_EOS when the driver returned its last buffer;
  *   GST_FLOW_ERROR with @error set.
  */
 GstFlowReturn
 gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
-    guint timeout_ms, GstBuffer ** buffer, GError ** error)
+    GstBuffer ** buffer, GError ** error)
 {
+  guint timeout_ms;
   struct v4l2_plane planes[VIDEO_MAX_PLANES];
   struct v4l2_buffer vbuf;
   GstFlowReturn flow;
@@ -578,6 +579,10 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
     flow = refill (self, error);
     if (flow != GST_FLOW_OK)
       return flow;
+
+    GST_OBJECT_LOCK (self);
+    timeout_ms = self->timeout_ms;
+    GST_OBJECT_UNLOCK (self);
 
     ret = gst_poll_wait (self->poll, timeout_ms ? timeout_ms * GST_MSECOND :
         GST_CLOCK_TIME_NONE);
@@ -636,17 +641,21 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
   GST_BUFFER_OFFSET_END (buf) = vbuf.sequence + 1;
   if (vbuf.flags & V4L2_BUF_FLAG_ERROR)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
-  if ((vbuf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) ==
-      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
-    gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps,
-        GST_TIMEVAL_TO_TIME (vbuf.timestamp), GST_CLOCK_TIME_NONE);
-  if (gst_buffer_get_video_meta (buf) == NULL)
-    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
-        GST_VIDEO_INFO_FORMAT (&self->info),
+  /* Both metas are flagged pooled: a pool that resets buffers the stock
+   * way keeps them, so a recycled buffer costs no allocation. */
+  gst_tegra_csi_clock_set_raw_meta (buf, (vbuf.flags &
+          V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC ?
+      GST_TIMEVAL_TO_TIME (vbuf.timestamp) : GST_CLOCK_TIME_NONE);
+  if (gst_buffer_get_video_meta (buf) == NULL) {
+    GstVideoMeta *vmeta = gst_buffer_add_video_meta_full (buf,
+        GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT (&self->info),
         GST_VIDEO_INFO_WIDTH (&self->info),
         GST_VIDEO_INFO_HEIGHT (&self->info),
         GST_VIDEO_INFO_N_PLANES (&self->info), self->info.offset,
         self->info.stride);
+
+    GST_META_FLAG_SET (vmeta, GST_META_FLAG_POOLED);
+  }
 
   GST_LOG_OBJECT (self, "dequeued slot %u, sequence %u, flags 0x%x",
       vbuf.index, vbuf.sequence, vbuf.flags);
@@ -790,6 +799,23 @@ gst_tegra_csi_import_queue_set_flushing (GstTegraCsiImportQueue * self,
 }
 
 /**
+ * gst_tegra_csi_import_queue_set_timeout:
+ * @self: a queue
+ * @timeout_ms: how long capturing may wait for a frame while buffers are
+ *   queued, in milliseconds; 0 waits for ever
+ *
+ * Sets the stall timeout; it applies to the next wait. Thread-safe.
+ */
+void
+gst_tegra_csi_import_queue_set_timeout (GstTegraCsiImportQueue * self,
+    guint timeout_ms)
+{
+  GST_OBJECT_LOCK (self);
+  self->timeout_ms = timeout_ms;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/**
  * gst_tegra_csi_import_queue_get_queued:
  * @self: a queue
  *
@@ -882,7 +908,6 @@ gst_tegra_csi_import_queue_finalize (GObject * object)
     gst_buffer_unref (self->waiting[i]);
   gst_clear_object (&self->source);
   gst_clear_object (&self->device);
-  gst_caps_unref (self->monotonic_caps);
   gst_poll_free (self->poll);
 
   G_OBJECT_CLASS (gst_tegra_csi_import_queue_parent_class)->finalize (object);
@@ -899,7 +924,7 @@ gst_tegra_csi_import_queue_init (GstTegraCsiImportQueue * self)
 {
   self->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&self->pollfd);
-  self->monotonic_caps = gst_caps_ref (gst_tegra_csi_clock_monotonic_caps ());
+  self->timeout_ms = 5000;
 }
 
 /* A pool of page-aligned system memory: io-mode=userptr's own memory when

@@ -40,7 +40,10 @@ gboolean gst_tegra_csi_import_queue_start (GstTegraCsiImportQueue * self,
 void gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self);
 
 GstFlowReturn gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
-    guint timeout_ms, GstBuffer ** buffer, GError ** error);
+    GstBuffer ** buffer, GError ** error);
+
+void gst_tegra_csi_import_queue_set_timeout (GstTegraCsiImportQueue * self,
+    guint timeout_ms);
 
 void gst_tegra_csi_import_queue_set_flushing (GstTegraCsiImportQueue * self,
     gboolean flushing);

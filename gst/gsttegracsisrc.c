@@ -61,6 +61,7 @@
 #include "gsttegracsicopier.h"
 #include "gsttegracsidevice.h"
 #include "gsttegracsiformat.h"
+#include "gsttegracsistats.h"
 
 #include <errno.h>
 #include <string.h>
@@ -142,16 +143,11 @@ struct _GstTegraCsiSrc
   /* Streaming thread only. */
   gboolean negotiation_error_posted;
   gboolean format_changed;      /* set_caps ran since the pool was made */
-  gboolean have_sequence;
-  guint32 next_sequence;
-  GstCaps *monotonic_caps;
   GstTegraCsiClockSync clock_sync;      /* CLOCK_MONOTONIC -> pipeline */
 
-  /* Statistics, protected by the object lock. */
-  guint64 captured;
-  guint64 dropped;
-  guint64 errored;
-  guint64 bytes_copied;
+  /* Statistics, protected by the object lock (sequence fields: the
+   * streaming thread). */
+  GstTegraCsiStats stats;
 };
 
 #define gst_tegra_csi_src_parent_class parent_class
@@ -329,7 +325,7 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   par_d = self->par_d;
   controls = self->extra_controls ? gst_structure_copy (self->extra_controls)
       : NULL;
-  self->captured = self->dropped = self->errored = self->bytes_copied = 0;
+  memset (&self->stats, 0, sizeof (self->stats));
   GST_OBJECT_UNLOCK (self);
 
   device = gst_tegra_csi_device_new (path);
@@ -407,7 +403,7 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   self->device = device;
   GST_OBJECT_UNLOCK (self);
 
-  self->have_sequence = FALSE;
+  self->stats.have_sequence = FALSE;
   self->format = NULL;
   self->frame_duration = GST_CLOCK_TIME_NONE;
 
@@ -620,7 +616,7 @@ configure (GstTegraCsiSrc * self, GstCaps * fixated)
       GST_CLOCK_TIME_NONE;
   self->requested = gst_caps_ref (fixated);
   self->configured = out.caps;
-  self->have_sequence = FALSE;
+  self->stats.have_sequence = FALSE;
   self->format_changed = TRUE;
   GST_INFO_OBJECT (self, "device set to %" GST_PTR_FORMAT ", stride %d, "
       "frame duration %" GST_TIME_FORMAT, self->configured,
@@ -734,6 +730,9 @@ decide_import_allocation (GstTegraCsiSrc * self, GstQuery * query,
   importq = gst_tegra_csi_import_queue_new (self->device, self->import_memory,
       source, &self->info, self->n_memories, self->memory_sizes, count,
       depth);
+  GST_OBJECT_LOCK (self);
+  gst_tegra_csi_import_queue_set_timeout (importq, self->timeout);
+  GST_OBJECT_UNLOCK (self);
   if (!gst_tegra_csi_import_queue_start (importq, &error)) {
     gst_object_unref (importq);
     gst_buffer_pool_set_active (source, FALSE);
@@ -997,28 +996,87 @@ post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
   }
 }
 
+/* A frame from the pool (mmap, dmabuf) or the import queue. Errors of the
+ * import queue are posted here; *posted says so. */
+static GstFlowReturn
+acquire_frame (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
+    GstTegraCsiImportQueue * importq, GstBuffer ** buf, gboolean * posted)
+{
+  GError *error = NULL;
+  GstFlowReturn flow;
+
+  if (pool)
+    return gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (pool), buf, NULL);
+
+  flow = gst_tegra_csi_import_queue_capture (importq, buf, &error);
+  if (flow == GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED)
+    return GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
+  if (flow == GST_FLOW_ERROR) {
+    post_gerror (self, error);
+    *posted = TRUE;
+  }
+  return flow;
+}
+
+/* What the one object-lock section of a frame read. */
+typedef struct
+{
+  GstClock *clock;              /* the pipeline clock, or NULL */
+  gboolean clock_ref;           /* a reference was taken (a new clock) */
+  GstClockTime base_time;
+  gboolean drop;                /* an errored frame, error-frames=drop */
+  gboolean copy;                /* copy-on-starvation copies this one */
+  guint32 gap;                  /* frames lost before this one */
+  guint64 captured, dropped;
+} FrameSettings;
+
+/* Everything a frame needs of the element, and its counting, in one
+ * object-lock round trip. @starved: the driver has no other buffer. */
+static void
+account_frame (GstTegraCsiSrc * self, GstBuffer * buf, gboolean starved,
+    FrameSettings * f)
+{
+  gboolean corrupted = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
+  gsize copied = 0;
+
+  GST_OBJECT_LOCK (self);
+  f->clock = GST_ELEMENT_CLOCK (self);
+  /* clock_sync keeps a reference to the clock it knows */
+  f->clock_ref = f->clock && f->clock != self->clock_sync.clock;
+  if (f->clock_ref)
+    gst_object_ref (f->clock);
+  f->base_time = GST_ELEMENT_CAST (self)->base_time;
+  f->drop = corrupted && self->error_frames == GST_TEGRA_CSI_ERROR_FRAMES_DROP;
+  f->copy = !f->drop && !self->copier && starved && self->copy_on_starvation;
+  if (!f->drop)
+    copied = self->copier ? gst_tegra_csi_copier_get_frame_size (self->copier)
+        : f->copy ? gst_buffer_get_size (buf) : 0;
+  f->gap = gst_tegra_csi_stats_count_frame (&self->stats,
+      GST_BUFFER_OFFSET (buf), corrupted, copied);
+  f->captured = self->stats.captured;
+  f->dropped = self->stats.dropped;
+  GST_OBJECT_UNLOCK (self);
+}
+
 /* PTS = the driver's capture time (CLOCK_MONOTONIC) in running time of the
  * pipeline clock (gsttegracsiclock.c: as it is on a clock proven to read
  * CLOCK_MONOTONIC, else moved by the measured offset). Without a monotonic
  * driver timestamp, the arrival time. */
 static void
-timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
+timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf, FrameSettings * f)
 {
-  GstReferenceTimestampMeta *meta;
-  GstClock *clock;
+  GstReferenceTimestampMeta *meta = gst_tegra_csi_clock_find_raw_meta (buf);
   GstClockTime pts = GST_CLOCK_TIME_NONE;
 
-  meta = gst_buffer_get_reference_timestamp_meta (buf, self->monotonic_caps);
-  clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (f->clock) {
+    GstClockTime capture = gst_tegra_csi_clock_sync_capture_time
+        (&self->clock_sync, f->clock, meta ? meta->timestamp :
+        GST_CLOCK_TIME_NONE);
 
-  if (clock) {
-    GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-    GstClockTime capture;
-
-    capture = gst_tegra_csi_clock_sync_capture_time (&self->clock_sync,
-        clock, meta ? meta->timestamp : GST_CLOCK_TIME_NONE);
-    pts = capture > base ? capture - base : 0;
-    gst_object_unref (clock);
+    pts = capture > f->base_time ? capture - f->base_time : 0;
+    /* clock_sync holds its own reference now */
+    if (f->clock_ref)
+      gst_object_unref (f->clock);
   }
 
   GST_BUFFER_PTS (buf) = pts;
@@ -1031,118 +1089,14 @@ timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
   }
 }
 
-/* Counts and reports the frames the sequence numbers show as lost. */
-static void
-account_sequence (GstTegraCsiSrc * self, GstBuffer * buf)
-{
-  guint32 seq = (guint32) GST_BUFFER_OFFSET (buf);
-  guint32 gap = 0;
-  guint64 captured, dropped;
-
-  if (self->have_sequence && seq != self->next_sequence) {
-    gap = seq - self->next_sequence;
-    if (gap > G_MAXINT32)       /* went backwards: the driver restarted */
-      gap = 0;
-  }
-  self->have_sequence = TRUE;
-  self->next_sequence = seq + 1;
-
-  GST_OBJECT_LOCK (self);
-  self->captured++;
-  self->dropped += gap;
-  captured = self->captured;
-  dropped = self->dropped;
-  GST_OBJECT_UNLOCK (self);
-
-  if (gap > 0) {
-    GstClockTime lost_duration = GST_CLOCK_TIME_NONE, lost_pts;
-    GstMessage *msg;
-
-    if (GST_CLOCK_TIME_IS_VALID (self->frame_duration))
-      lost_duration = self->frame_duration * gap;
-    lost_pts = GST_BUFFER_PTS (buf);
-    if (GST_CLOCK_TIME_IS_VALID (lost_pts) &&
-        GST_CLOCK_TIME_IS_VALID (lost_duration))
-      lost_pts = lost_pts > lost_duration ? lost_pts - lost_duration : 0;
-
-    GST_INFO_OBJECT (self, "sequence %u: %u frame(s) lost", seq, gap);
-    msg = gst_message_new_qos (GST_OBJECT (self), TRUE, lost_pts, lost_pts,
-        lost_pts, lost_duration);
-    gst_message_set_qos_values (msg,
-        GST_CLOCK_TIME_IS_VALID (lost_duration) ? (gint64) lost_duration : 0,
-        1.0, 1000000);
-    gst_message_set_qos_stats (msg, GST_FORMAT_BUFFERS, captured, dropped);
-    gst_element_post_message (GST_ELEMENT (self), msg);
-  }
-}
-
-/* A frame from the pool (mmap, dmabuf) or the import queue. Errors of the
- * import queue are posted here; *posted says so. */
-static GstFlowReturn
-acquire_frame (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
-    GstTegraCsiImportQueue * importq, GstBuffer ** buf, gboolean * posted)
-{
-  GError *error = NULL;
-  GstFlowReturn flow;
-  guint timeout;
-
-  if (pool)
-    return gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (pool), buf, NULL);
-
-  GST_OBJECT_LOCK (self);
-  timeout = self->timeout;
-  GST_OBJECT_UNLOCK (self);
-  flow = gst_tegra_csi_import_queue_capture (importq, timeout, buf, &error);
-  if (flow == GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED)
-    return GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
-  if (flow == GST_FLOW_ERROR) {
-    post_gerror (self, error);
-    *posted = TRUE;
-  }
-  return flow;
-}
-
-/* With copy-on-starvation: when @buf is the driver's last buffer (nothing
- * else queued, no more can be added), push a system-memory copy and give
- * the driver its buffer back at once. Counts the bytes. */
-static GstBuffer *
-copy_if_starved (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
-    GstTegraCsiImportQueue * importq, GstBuffer * buf)
-{
-  GstBuffer *copy;
-  gboolean enabled;
-  guint queued;
-  gsize size;
-
-  GST_OBJECT_LOCK (self);
-  enabled = self->copy_on_starvation;
-  GST_OBJECT_UNLOCK (self);
-  if (!enabled)
-    return buf;
-
-  queued = pool ? gst_tegra_csi_buffer_pool_get_queued (pool) :
-      gst_tegra_csi_import_queue_get_queued (importq);
-  if (queued > 0)
-    return buf;
-
-  copy = gst_buffer_copy_deep (buf);
-  size = gst_buffer_get_size (copy);
-  gst_buffer_unref (buf);
-
-  GST_OBJECT_LOCK (self);
-  self->bytes_copied += size;
-  GST_OBJECT_UNLOCK (self);
-  GST_DEBUG_OBJECT (self, "starved: pushing a %" G_GSIZE_FORMAT "-byte copy "
-      "of frame %" G_GUINT64_FORMAT, size, GST_BUFFER_OFFSET (copy));
-  return copy;
-}
-
 static GstFlowReturn
 gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (psrc);
-  GstTegraCsiBufferPool *pool = get_pool (self);
-  GstTegraCsiImportQueue *importq = pool ? NULL : get_import_queue (self);
+  /* The streaming thread's own: negotiation (in this thread) and stop
+   * (after it) are the only writers. */
+  GstTegraCsiBufferPool *pool = self->pool;
+  GstTegraCsiImportQueue *importq = pool ? NULL : self->importq;
   GstFlowReturn flow = GST_FLOW_ERROR;
   gboolean posted = FALSE;
   GstBuffer *buf;
@@ -1153,28 +1107,27 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   }
 
   for (;;) {
-    GstTegraCsiErrorFrames policy;
+    FrameSettings f;
+    gboolean starved;
 
     flow = acquire_frame (self, pool, importq, &buf, &posted);
     if (flow != GST_FLOW_OK)
       break;
 
-    timestamp_buffer (self, buf);
-    account_sequence (self, buf);
+    starved = (pool ? gst_tegra_csi_buffer_pool_get_queued (pool) :
+        gst_tegra_csi_import_queue_get_queued (importq)) == 0;
+    account_frame (self, buf, starved, &f);
+    timestamp_buffer (self, buf, &f);
+    if (f.gap > 0)
+      gst_tegra_csi_stats_post_drop (GST_ELEMENT (self),
+          GST_BUFFER_OFFSET (buf), f.gap, f.captured, f.dropped,
+          GST_BUFFER_PTS (buf), self->frame_duration);
 
-    if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED)) {
-      GST_OBJECT_LOCK (self);
-      self->errored++;
-      policy = self->error_frames;
-      GST_OBJECT_UNLOCK (self);
-      if (policy == GST_TEGRA_CSI_ERROR_FRAMES_DROP) {
-        GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
-            GST_BUFFER_OFFSET (buf));
-        gst_buffer_unref (buf);
-        continue;
-      }
-      GST_DEBUG_OBJECT (self, "pushing errored frame %" G_GUINT64_FORMAT
-          " marked corrupted", GST_BUFFER_OFFSET (buf));
+    if (f.drop) {
+      GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
+          GST_BUFFER_OFFSET (buf));
+      gst_buffer_unref (buf);
+      continue;
     }
 
     if (self->copier) {
@@ -1185,13 +1138,16 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
             ("a frame did not map for copying"));
         flow = GST_FLOW_ERROR;
         posted = TRUE;
-        break;
       }
-      GST_OBJECT_LOCK (self);
-      self->bytes_copied += gst_tegra_csi_copier_get_frame_size (self->copier);
-      GST_OBJECT_UNLOCK (self);
+    } else if (f.copy) {
+      /* the driver's last buffer: push a copy, give it back at once */
+      *outbuf = gst_buffer_copy_deep (buf);
+      gst_buffer_unref (buf);
+      GST_DEBUG_OBJECT (self, "starved: pushing a %" G_GSIZE_FORMAT "-byte "
+          "copy of frame %" G_GUINT64_FORMAT, gst_buffer_get_size (*outbuf),
+          GST_BUFFER_OFFSET (*outbuf));
     } else {
-      *outbuf = copy_if_starved (self, pool, importq, buf);
+      *outbuf = buf;
     }
     break;
   }
@@ -1210,8 +1166,6 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     post_pool_error (self, pool);
   }
 
-  gst_clear_object (&pool);
-  gst_clear_object (&importq);
   return flow;
 }
 
@@ -1313,13 +1267,8 @@ build_stats (GstTegraCsiSrc * self)
   }
 
   GST_OBJECT_LOCK (self);
-  s = gst_structure_new ("stats",
-      "captured", G_TYPE_UINT64, self->captured,
-      "dropped", G_TYPE_UINT64, self->dropped,
-      "errored", G_TYPE_UINT64, self->errored,
-      "bytes-copied", G_TYPE_UINT64, self->bytes_copied,
-      "delayed-returns", G_TYPE_UINT64, delayed,
-      "queued", G_TYPE_UINT, queued, "buffers", G_TYPE_UINT, buffers, NULL);
+  s = gst_tegra_csi_stats_to_structure (&self->stats, queued, buffers,
+      delayed);
   GST_OBJECT_UNLOCK (self);
 
   return s;
@@ -1376,6 +1325,7 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
     }
     case PROP_TIMEOUT:{
       GstTegraCsiBufferPool *pool;
+      GstTegraCsiImportQueue *importq;
 
       GST_OBJECT_LOCK (self);
       self->timeout = g_value_get_uint (value);
@@ -1384,6 +1334,12 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       if (pool) {
         gst_tegra_csi_buffer_pool_set_timeout (pool, g_value_get_uint (value));
         gst_object_unref (pool);
+      }
+      importq = get_import_queue (self);
+      if (importq) {
+        gst_tegra_csi_import_queue_set_timeout (importq,
+            g_value_get_uint (value));
+        gst_object_unref (importq);
       }
       break;
     }
@@ -1492,7 +1448,6 @@ gst_tegra_csi_src_finalize (GObject * object)
   if (self->extra_controls)
     gst_structure_free (self->extra_controls);
   gst_clear_caps (&self->probed_caps);
-  gst_caps_unref (self->monotonic_caps);
   gst_tegra_csi_clock_sync_clear (&self->clock_sync);
   gst_tegra_csi_caps_probe_clear (&self->probe);
   gst_clear_caps (&self->requested);
@@ -1675,7 +1630,6 @@ gst_tegra_csi_src_init (GstTegraCsiSrc * self)
   self->copy_on_starvation = DEFAULT_COPY_ON_STARVATION;
   self->frame_duration = GST_CLOCK_TIME_NONE;
   self->par_d = 1;
-  self->monotonic_caps = gst_caps_ref (gst_tegra_csi_clock_monotonic_caps ());
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);

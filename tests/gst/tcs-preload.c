@@ -46,6 +46,7 @@ extern void *__libc_memalign (size_t align, size_t size);
 static volatile int counting;
 static uint64_t counts[TCS_N_COUNTS];
 static void *watched_mutex;
+static void *watched_object;
 
 /* fault injection, set by the test, read in the ioctl wrapper */
 static volatile int fault_s_parm_errno;
@@ -78,8 +79,9 @@ tcs_preload_count (enum TcsCount what)
 }
 
 void
-tcs_preload_watch_mutex (void *mutex)
+tcs_preload_watch_object (void *object, void *mutex)
 {
+  watched_object = object;
   watched_mutex = mutex;
 }
 
@@ -293,11 +295,86 @@ write (int fd, const void *buf, size_t n)
 
 /* ---- locks ---- */
 
+/* Whether @addr is code of the plugin under test. */
+static int
+in_plugin (void *addr)
+{
+  Dl_info info;
+
+  return dladdr (addr, &info) && info.dli_fname &&
+      strstr (info.dli_fname, "libgsttegracsi") != NULL;
+}
+
 void
 g_mutex_lock (GMutex * mutex)
 {
   REAL (void, g_mutex_lock, GMutex *);
-  if (mutex == watched_mutex)
-    count (TCS_LOCK);
+  if (counting && mutex == watched_mutex)
+    count (in_plugin (__builtin_return_address (0)) ? TCS_LOCK :
+        TCS_LOCK_OTHERS);
   real_g_mutex_lock (mutex);
+}
+
+/* GStreamer functions that take the object lock of the element passed:
+ * a round trip of the element's lock when the plugin calls them for it. */
+#define LOCKS_1(ret, name, type) \
+  ret name (type obj); \
+  ret name (type obj) \
+  { \
+    REAL (ret, name, type); \
+    if (counting && obj == watched_object && \
+        in_plugin (__builtin_return_address (0))) \
+      count (TCS_LOCK); \
+    return real_ ## name (obj); \
+  }
+
+LOCKS_1 (void *, gst_element_get_clock, void *)
+LOCKS_1 (uint64_t, gst_element_get_base_time, void *)
+LOCKS_1 (uint64_t, gst_element_get_start_time, void *)
+
+int gst_element_post_message (void *element, void *message);
+int
+gst_element_post_message (void *element, void *message)
+{
+  REAL (int, gst_element_post_message, void *, void *);
+  if (counting && element == watched_object &&
+      in_plugin (__builtin_return_address (0)))
+    count (TCS_LOCK);
+  return real_gst_element_post_message (element, message);
+}
+
+/* ---- caps comparisons (through the PLT: calls between GStreamer's own
+ * functions are bound inside libgstreamer and not seen) ---- */
+
+#define CAPS_2(name) \
+  int name (const void *a, const void *b); \
+  int name (const void *a, const void *b) \
+  { \
+    REAL (int, name, const void *, const void *); \
+    count (TCS_CAPS); \
+    return real_ ## name (a, b); \
+  }
+
+CAPS_2 (gst_caps_is_subset)
+CAPS_2 (gst_caps_is_equal)
+CAPS_2 (gst_caps_is_strictly_equal)
+CAPS_2 (gst_caps_can_intersect)
+CAPS_2 (gst_caps_is_always_compatible)
+
+void *gst_caps_intersect_full (void *a, void *b, int mode);
+void *
+gst_caps_intersect_full (void *a, void *b, int mode)
+{
+  REAL (void *, gst_caps_intersect_full, void *, void *, int);
+  count (TCS_CAPS);
+  return real_gst_caps_intersect_full (a, b, mode);
+}
+
+void *gst_buffer_get_reference_timestamp_meta (void *buffer, void *caps);
+void *
+gst_buffer_get_reference_timestamp_meta (void *buffer, void *caps)
+{
+  REAL (void *, gst_buffer_get_reference_timestamp_meta, void *, void *);
+  count (TCS_CAPS);
+  return real_gst_buffer_get_reference_timestamp_meta (buffer, caps);
 }

@@ -20,15 +20,24 @@ enum TcsCount
   TCS_MMAP,
   TCS_MUNMAP,
   TCS_READ_WRITE,               /* read, write */
-  TCS_LOCK,                     /* g_mutex_lock of the watched mutex */
+  TCS_LOCK,                     /* the watched object's lock, taken by the
+                                 * plugin (libgsttegracsi.so) */
+  TCS_LOCK_OTHERS,              /* g_mutex_lock of it by others (GstBaseSrc) */
+  TCS_CAPS,                     /* caps comparisons: gst_caps_is_subset,
+                                 * _is_equal, _can_intersect, _intersect*,
+                                 * gst_buffer_get_reference_timestamp_meta */
   TCS_N_COUNTS
 };
 
 /* Starts (clearing the counters) or stops counting. */
 void tcs_preload_counting (int on);
 uint64_t tcs_preload_count (enum TcsCount what);
-/* Counts g_mutex_lock() of this mutex (TCS_LOCK). */
-void tcs_preload_watch_mutex (void *mutex);
+/* Counts round trips of the lock @mutex of GstObject @object (TCS_LOCK
+ * when the plugin takes it: g_mutex_lock from its code, or a GStreamer
+ * call it makes that locks @object: gst_element_get_clock, _get_base_time,
+ * _get_start_time, _post_message; TCS_LOCK_OTHERS for g_mutex_lock by
+ * anyone else). */
+void tcs_preload_watch_object (void *object, void *mutex);
 /* VIDIOC_S_PARM fails with @err (if not 0), else answers @num/@den (if
  * @num is not 0). */
 void tcs_preload_fault_s_parm (int err, uint32_t num, uint32_t den);

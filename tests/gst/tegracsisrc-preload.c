@@ -7,7 +7,12 @@
  *    the element: a VIDIOC_S_PARM that chose another rate or failed, a
  *    VIDIOC_S_FMT with a field order the element cannot describe, a
  *    VIDIOC_DQBUF of a buffer that was not queued. The caps must tell what
- *    the driver answered, and each failure must be a clear error.
+ *    the driver answered, and each failure must be a clear error;
+ *  - what a frame costs in steady state, in every io mode, counted over
+ *    300 frames: heap allocations, round trips of the element's object
+ *    lock taken by the plugin, caps comparisons, and system calls (only
+ *    poll, VIDIOC_DQBUF and VIDIOC_QBUF; mmap/munmap not even for a
+ *    consumer that maps every dma-buf: KEEP_MAPPED).
  *
  * main() runs the program again with LD_PRELOAD set to TCS_PRELOAD_LIB
  * (meson sets it) and G_SLICE=always-malloc.
@@ -25,6 +30,7 @@
 
 #include "tcs-preload.h"
 #include "tcs-v4l2.h"
+#include "tcs-vgem.h"
 
 /* The shim's control functions, found at run time. */
 static struct
@@ -32,6 +38,9 @@ static struct
   void (*fault_s_parm) (int err, uint32_t num, uint32_t den);
   void (*fault_s_fmt_field) (int field);
   void (*fault_dqbuf_index) (int after);
+  void (*counting) (int on);
+  uint64_t (*count) (enum TcsCount what);
+  void (*watch_object) (void *object, void *mutex);
 } shim;
 
 static void
@@ -42,8 +51,12 @@ find_shim (void)
       "tcs_preload_fault_s_fmt_field");
   shim.fault_dqbuf_index = dlsym (RTLD_DEFAULT,
       "tcs_preload_fault_dqbuf_index");
+  shim.counting = dlsym (RTLD_DEFAULT, "tcs_preload_counting");
+  shim.count = dlsym (RTLD_DEFAULT, "tcs_preload_count");
+  shim.watch_object = dlsym (RTLD_DEFAULT, "tcs_preload_watch_object");
   fail_unless (shim.fault_s_parm && shim.fault_s_fmt_field &&
-      shim.fault_dqbuf_index, "tcs-preload.so is not loaded");
+      shim.fault_dqbuf_index && shim.counting && shim.count &&
+      shim.watch_object, "tcs-preload.so is not loaded");
 }
 
 /* What a run ended with. */
@@ -267,6 +280,164 @@ GST_START_TEST (test_dqbuf_index_not_queued)
 
 GST_END_TEST;
 
+/* ---- what a frame costs ---- */
+
+#define WARMUP 30
+#define WINDOW 300
+
+static const gchar *io_modes[] = { "mmap", "dmabuf", "dmabuf-import",
+  "userptr"
+};
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint frames;
+  gboolean map;                 /* map every frame, as a CPU consumer does */
+} Sink;
+
+static GstPadProbeReturn
+sink_frame (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  Sink *sink = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+
+  if (sink->map && gst_buffer_map (buf, &map, GST_MAP_READ))
+    gst_buffer_unmap (buf, &map);
+  g_mutex_lock (&sink->lock);
+  sink->frames++;
+  g_cond_signal (&sink->cond);
+  g_mutex_unlock (&sink->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Waits until @n frames reached the sink, at most 120 s; returns how
+ * many did. Allocates nothing (not even check's fail_unless, which
+ * records its place): the caller checks the count. */
+static guint
+wait_sink (Sink * sink, guint n)
+{
+  gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  guint got;
+
+  g_mutex_lock (&sink->lock);
+  while (sink->frames < n && g_cond_wait_until (&sink->cond, &sink->lock,
+          end));
+  got = sink->frames;
+  g_mutex_unlock (&sink->lock);
+  return got;
+}
+
+static guint64
+dropped_now (GstElement * src)
+{
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  g_object_get (src, "stats", &s, NULL);
+  gst_structure_get_uint64 (s, "dropped", &v);
+  gst_structure_free (s);
+  return v;
+}
+
+/* Counts what 300 frames cost in steady state in io mode @__i__, after 30
+ * frames to get there. In dmabuf mode the sink maps every frame. */
+GST_START_TEST (test_cost_per_frame)
+{
+  const gchar *io_mode = io_modes[__i__];
+  gboolean import = g_str_equal (io_mode, "dmabuf-import") ||
+      g_str_equal (io_mode, "userptr");
+  gchar *dev = capture_node_of (TEGRA_CSI_SG_DRIVER_NAME);
+  guint64 c[TCS_N_COUNTS], drops;
+  GstElement *pipe, *src, *fsink;
+  Sink sink = { 0 };
+  guint from, frames, i;
+  gchar *desc;
+  GstPad *pad;
+
+  find_shim ();
+  g_mutex_init (&sink.lock);
+  g_cond_init (&sink.cond);
+  sink.map = g_str_equal (io_mode, "dmabuf");
+  desc = g_strdup_printf ("tegracsisrc name=src device=%s io-mode=%s ! "
+      BGRX ",framerate=30/1 ! fakesink name=sink sync=false", dev, io_mode);
+  pipe = gst_parse_launch (desc, NULL);
+  fail_unless (pipe != NULL, "%s", desc);
+  src = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  fsink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  if (g_str_equal (io_mode, "dmabuf-import"))
+    tcs_vgem_offer_pools (fsink);
+  pad = gst_element_get_static_pad (fsink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, sink_frame, &sink, NULL);
+  gst_object_unref (pad);
+  shim.watch_object (src, GST_OBJECT_GET_LOCK (src));
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+
+  from = wait_sink (&sink, WARMUP);
+  fail_unless (from >= WARMUP, "%u of %u frames within 120 s", from, WARMUP);
+  drops = dropped_now (src);
+  shim.counting (1);
+  frames = wait_sink (&sink, from + WINDOW) - from;
+  shim.counting (0);
+  fail_unless (frames >= WINDOW, "%u of %u frames within 120 s", frames,
+      WINDOW);
+  for (i = 0; i < TCS_N_COUNTS; i++)
+    c[i] = shim.count (i);
+  drops = dropped_now (src) - drops;
+
+  g_print ("io-mode=%s, %u frames (%" G_GUINT64_FORMAT " dropped by the "
+      "driver): %" G_GUINT64_FORMAT " allocations, %" G_GUINT64_FORMAT
+      " element-lock round trips by the plugin (%" G_GUINT64_FORMAT " more "
+      "by GStreamer), %" G_GUINT64_FORMAT " caps comparisons; poll %"
+      G_GUINT64_FORMAT ", DQBUF %" G_GUINT64_FORMAT ", QBUF %"
+      G_GUINT64_FORMAT ", other ioctls %" G_GUINT64_FORMAT ", "
+      "DMA_BUF_IOCTL_SYNC %" G_GUINT64_FORMAT ", mmap %" G_GUINT64_FORMAT
+      ", munmap %" G_GUINT64_FORMAT ", read/write %" G_GUINT64_FORMAT "\n",
+      io_mode, frames, drops, c[TCS_ALLOC], c[TCS_LOCK], c[TCS_LOCK_OTHERS],
+      c[TCS_CAPS], c[TCS_POLL], c[TCS_DQBUF], c[TCS_QBUF],
+      c[TCS_IOCTL_OTHER], c[TCS_DMABUF_SYNC], c[TCS_MMAP], c[TCS_MUNMAP],
+      c[TCS_READ_WRITE]);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  /* a drop posts a QoS message (allocations); none expected otherwise */
+  fail_unless (c[TCS_ALLOC] == 0 || drops > 0, "%" G_GUINT64_FORMAT
+      " allocations in %u frames", c[TCS_ALLOC], frames);
+  fail_unless (c[TCS_LOCK] <= frames + drops + 1, "%" G_GUINT64_FORMAT
+      " element-lock round trips in %u frames", c[TCS_LOCK], frames);
+  fail_unless_equals_uint64 (c[TCS_CAPS], 0);
+  fail_unless_equals_uint64 (c[TCS_IOCTL_OTHER], 0);
+  fail_unless_equals_uint64 (c[TCS_MMAP], 0);
+  fail_unless_equals_uint64 (c[TCS_MUNMAP], 0);
+  /* at most one of each per frame (the window's edges: one more) */
+  fail_unless (c[TCS_DQBUF] <= frames + drops + 1);
+  fail_unless (c[TCS_POLL] <= frames + drops + 1);
+  fail_unless (c[TCS_QBUF] <= frames + drops + 1);
+  /* the other pool's free list (stock GstBufferPool: an eventfd written
+   * when it gets a buffer back, read when it hands out its last) */
+  if (import)
+    fail_unless (c[TCS_READ_WRITE] <= 2 * (frames + 1));
+  else
+    fail_unless_equals_uint64 (c[TCS_READ_WRITE], 0);
+  /* a CPU consumer's map: the two syncs the caches need, no more */
+  if (sink.map)
+    fail_unless (c[TCS_DMABUF_SYNC] <= 2 * (frames + 1));
+
+  gst_object_unref (fsink);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  g_mutex_clear (&sink.lock);
+  g_cond_clear (&sink.cond);
+  g_free (desc);
+  g_free (dev);
+}
+
+GST_END_TEST;
+
 static Suite *
 preload_suite (void)
 {
@@ -278,6 +449,7 @@ preload_suite (void)
   tcase_add_test (tc, test_rate_refused_posted);
   tcase_add_test (tc, test_field_order_refused);
   tcase_add_test (tc, test_dqbuf_index_not_queued);
+  tcase_add_loop_test (tc, test_cost_per_frame, 0, G_N_ELEMENTS (io_modes));
   suite_add_tcase (s, tc);
   return s;
 }
