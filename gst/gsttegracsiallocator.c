@@ -16,11 +16,11 @@
 #endif
 
 #include "gsttegracsiallocator.h"
+#include "gsttegracsidebug.h"
 
 #include <errno.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_allocator_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_allocator_debug
 
 struct _GstTegraCsiAllocator
@@ -32,10 +32,8 @@ struct _GstTegraCsiAllocator
   gint exports;
 };
 
-G_DEFINE_TYPE_WITH_CODE (GstTegraCsiAllocator, gst_tegra_csi_allocator,
-    GST_TYPE_DMABUF_ALLOCATOR,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_allocator_debug,
-        "tegracsi-allocator", 0, "tegracsi dma-buf allocator"));
+G_DEFINE_TYPE (GstTegraCsiAllocator, gst_tegra_csi_allocator,
+    GST_TYPE_DMABUF_ALLOCATOR);
 
 static void
 gst_tegra_csi_allocator_dispose (GObject * object)

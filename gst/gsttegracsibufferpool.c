@@ -38,13 +38,14 @@
 
 #include "gsttegracsibufferpool.h"
 #include "gsttegracsiallocator.h"
+#include "gsttegracsicapturequeue.h"
+#include "gsttegracsidebug.h"
 #include "gsttegracsiclock.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_buffer_pool_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_buffer_pool_debug
 
 /* One V4L2 buffer index. */
@@ -113,10 +114,19 @@ struct _GstTegraCsiBufferPool
   GCond cond;
 };
 
+static void
+gst_tegra_csi_buffer_pool_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface);
+static guint gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool *
+    self);
+static guint gst_tegra_csi_buffer_pool_get_max_count (GstTegraCsiBufferPool *
+    self);
+static guint gst_tegra_csi_buffer_pool_orphan (GstTegraCsiBufferPool * self);
+
 G_DEFINE_TYPE_WITH_CODE (GstTegraCsiBufferPool, gst_tegra_csi_buffer_pool,
     GST_TYPE_BUFFER_POOL,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_buffer_pool_debug,
-        "tegracsi-bufferpool", 0, "tegracsi V4L2 buffer pool"));
+    G_IMPLEMENT_INTERFACE (GST_TYPE_TEGRA_CSI_CAPTURE_QUEUE,
+        gst_tegra_csi_buffer_pool_capture_queue_init));
 
 /* What a memory of the pool carries (qdata): where it belongs. It holds a
  * reference to the pool, so the pool outlives every memory it made. */
@@ -900,6 +910,98 @@ gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
   self->max_count = CLAMP (max_count, count, VIDEO_MAX_FRAME);
 }
 
+/* ---- GstTegraCsiCaptureQueue ---- */
+
+static GstFlowReturn
+pool_capture (GstTegraCsiCaptureQueue * queue, GstBuffer ** buffer,
+    GError ** error)
+{
+  GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (queue);
+  GstFlowReturn flow;
+  guint32 index = 0;
+  guint timeout;
+  gint err;
+
+  flow = gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (self), buffer, NULL);
+  if (flow == GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED) {
+    GST_OBJECT_LOCK (self);
+    timeout = self->timeout_ms;
+    GST_OBJECT_UNLOCK (self);
+    gst_tegra_csi_device_set_stall_error (self->device, timeout, error);
+    return GST_FLOW_ERROR;
+  }
+  if (flow != GST_FLOW_ERROR)
+    return flow;
+
+  err = gst_tegra_csi_buffer_pool_get_error (self, &index);
+  if (err == -EPROTO)
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+        "Device '%s' returned buffer %u, which was not queued to it.",
+        gst_tegra_csi_device_get_path (self->device), index);
+  else
+    gst_tegra_csi_device_set_capture_error (self->device, err, error);
+  return GST_FLOW_ERROR;
+}
+
+static void
+pool_set_flushing (GstTegraCsiCaptureQueue * queue, gboolean flushing)
+{
+  gst_buffer_pool_set_flushing (GST_BUFFER_POOL (queue), flushing);
+}
+
+static void
+pool_set_timeout (GstTegraCsiCaptureQueue * queue, guint timeout_ms)
+{
+  gst_tegra_csi_buffer_pool_set_timeout (GST_TEGRA_CSI_BUFFER_POOL (queue),
+      timeout_ms);
+}
+
+static void
+pool_get_stats (GstTegraCsiCaptureQueue * queue, guint * queued,
+    guint * buffers, guint64 * delayed)
+{
+  GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (queue);
+
+  GST_OBJECT_LOCK (self);
+  *queued = self->n_queued;
+  *delayed = self->delayed;
+  GST_OBJECT_UNLOCK (self);
+  *buffers = gst_tegra_csi_buffer_pool_get_count (self);
+}
+
+static guint
+pool_get_max_buffers (GstTegraCsiCaptureQueue * queue)
+{
+  return gst_tegra_csi_buffer_pool_get_max_count (GST_TEGRA_CSI_BUFFER_POOL
+      (queue));
+}
+
+static guint
+pool_end (GstTegraCsiCaptureQueue * queue)
+{
+  GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (queue);
+  guint held = gst_tegra_csi_buffer_pool_orphan (self);
+
+  if (gst_tegra_csi_device_can_orphan_buffers (self->device))
+    held = 0;
+  /* GstBufferPool runs our stop() once every GstBuffer is back; after the
+   * orphaning it makes no ioctl */
+  gst_buffer_pool_set_active (GST_BUFFER_POOL (self), FALSE);
+  return held;
+}
+
+static void
+gst_tegra_csi_buffer_pool_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface)
+{
+  iface->capture = pool_capture;
+  iface->set_flushing = pool_set_flushing;
+  iface->set_timeout = pool_set_timeout;
+  iface->get_stats = pool_get_stats;
+  iface->get_max_buffers = pool_get_max_buffers;
+  iface->end = pool_end;
+}
+
 /**
  * gst_tegra_csi_buffer_pool_orphan:
  * @self: a pool
@@ -919,7 +1021,7 @@ gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
  *   GstBuffer or a memory of it): 0 when the queue ended with nothing
  *   outstanding.
  */
-guint
+static guint
 gst_tegra_csi_buffer_pool_orphan (GstTegraCsiBufferPool * self)
 {
   guint i, held = 0;
@@ -967,7 +1069,7 @@ gst_tegra_csi_buffer_pool_set_timeout (GstTegraCsiBufferPool * self,
  *
  * Returns: how many buffers the driver allocated (0 when inactive).
  */
-guint
+static guint
 gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool * self)
 {
   return g_atomic_int_get ((gint *) & self->count);
@@ -979,49 +1081,10 @@ gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool * self)
  *
  * Returns: how many buffers the pool may grow to.
  */
-guint
+static guint
 gst_tegra_csi_buffer_pool_get_max_count (GstTegraCsiBufferPool * self)
 {
   return self->max_count;
-}
-
-/**
- * gst_tegra_csi_buffer_pool_get_queued:
- * @self: a pool
- *
- * Returns: how many buffers are queued to the driver right now.
- */
-guint
-gst_tegra_csi_buffer_pool_get_queued (GstTegraCsiBufferPool * self)
-{
-  guint n;
-
-  GST_OBJECT_LOCK (self);
-  n = self->n_queued;
-  GST_OBJECT_UNLOCK (self);
-
-  return n;
-}
-
-/**
- * gst_tegra_csi_buffer_pool_get_delayed:
- * @self: a pool
- *
- * Returns: how many buffers came back from downstream while one of their
- *   memories was still referenced elsewhere (a shallow copy, an
- *   application holding a #GstMemory), so that their return to the driver
- *   waited for that memory. Thread-safe.
- */
-guint64
-gst_tegra_csi_buffer_pool_get_delayed (GstTegraCsiBufferPool * self)
-{
-  guint64 n;
-
-  GST_OBJECT_LOCK (self);
-  n = self->delayed;
-  GST_OBJECT_UNLOCK (self);
-
-  return n;
 }
 
 /**

@@ -11,24 +11,12 @@
 #endif
 
 #include "gsttegracsicaps.h"
+#include "gsttegracsidebug.h"
 
 #include <errno.h>
 #include <string.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_caps_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_caps_debug
-
-static void
-ensure_debug (void)
-{
-  static gsize once = 0;
-
-  if (g_once_init_enter (&once)) {
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_caps_debug, "tegracsi-caps", 0,
-        "tegracsi caps probing and fixation");
-    g_once_init_leave (&once, 1);
-  }
-}
 
 static GValue *
 interval_to_framerates (const GArray * intervals, GValue * out)
@@ -277,7 +265,6 @@ gst_tegra_csi_caps_probe (GstTegraCsiDevice * device, GstTegraCsiProbe * probe)
   GString *list = g_string_new (NULL);
   guint i;
 
-  ensure_debug ();
   probe->fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
   probe->csc_fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
 
@@ -513,7 +500,6 @@ gst_tegra_csi_caps_fixate (GstCaps * caps, GstTegraCsiDevice * device,
   GstCaps *out;
   guint i;
 
-  ensure_debug ();
   caps = gst_caps_make_writable (caps);
   first = gst_caps_get_structure (caps, 0);
   first_features = gst_caps_get_features (caps, 0);
@@ -557,19 +543,6 @@ gst_tegra_csi_caps_fixate (GstCaps * caps, GstTegraCsiDevice * device,
   fixate_colorimetry (s, device, fourccs);
 
   return gst_caps_fixate (out);
-}
-
-static guint32
-fmt_fourcc (const struct v4l2_format *fmt, guint * width, guint * height)
-{
-  if (fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
-    *width = fmt->fmt.pix_mp.width;
-    *height = fmt->fmt.pix_mp.height;
-    return fmt->fmt.pix_mp.pixelformat;
-  }
-  *width = fmt->fmt.pix.width;
-  *height = fmt->fmt.pix.height;
-  return fmt->fmt.pix.pixelformat;
 }
 
 /* The frame rate the device runs at after asking for @fps_n/@fps_d
@@ -674,14 +647,14 @@ gst_tegra_csi_caps_configure (GstTegraCsiDevice * device,
           "Device '%s' is busy: another application is using it.", path);
     goto err;
   }
-  if (ret < 0 || fmt_fourcc (fmt, &got_w, &got_h) != out->format->fourcc ||
+  if (ret < 0 || gst_tegra_csi_format_get_fourcc (fmt, &got_w, &got_h) != out->format->fourcc ||
       got_w != (guint) width || got_h != (guint) height) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
         "Device '%s' does not support the format %s; it offers: %s.", path,
         str, probe->offered);
     GST_WARNING_OBJECT (device, "VIDIOC_S_FMT: %s; driver chose %"
         GST_FOURCC_FORMAT " %ux%u", ret < 0 ? g_strerror (-ret) : "ok",
-        GST_FOURCC_ARGS (fmt_fourcc (fmt, &got_w, &got_h)), got_w, got_h);
+        GST_FOURCC_ARGS (gst_tegra_csi_format_get_fourcc (fmt, &got_w, &got_h)), got_w, got_h);
     goto err;
   }
 

@@ -7,8 +7,8 @@
 #endif
 
 #include "gsttegracsicontrols.h"
+#include "gsttegracsidebug.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_controls_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_controls_debug
 
 static gboolean
@@ -92,10 +92,6 @@ gst_tegra_csi_controls_apply (GstElement * element,
     GstTegraCsiDevice * device, const GstStructure * controls)
 {
   ApplyControls ctx = { element, device };
-
-  if (gst_tegra_csi_controls_debug == NULL)
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_controls_debug,
-        "tegracsi-controls", 0, "tegracsi V4L2 controls");
 
   if (controls)
     gst_structure_foreach (controls, apply_one_control, &ctx);

@@ -19,6 +19,7 @@
 #endif
 
 #include "gsttegracsidevice.h"
+#include "gsttegracsidebug.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_device_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_device_debug
 
 struct _GstTegraCsiDevice
@@ -48,10 +48,7 @@ struct _GstTegraCsiDevice
   struct v4l2_capability cap;
 };
 
-G_DEFINE_TYPE_WITH_CODE (GstTegraCsiDevice, gst_tegra_csi_device,
-    GST_TYPE_OBJECT,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_device_debug, "tegracsi-device", 0,
-        "tegracsi V4L2 device wrapper"));
+G_DEFINE_TYPE (GstTegraCsiDevice, gst_tegra_csi_device, GST_TYPE_OBJECT);
 
 static gint
 xioctl (GstTegraCsiDevice * self, unsigned long request, void *arg)
@@ -560,6 +557,59 @@ gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
   *numerator = parm.parm.capture.timeperframe.numerator;
   *denominator = parm.parm.capture.timeperframe.denominator;
   return 0;
+}
+
+/**
+ * gst_tegra_csi_device_set_capture_error:
+ * @self: a device
+ * @err: the -errno of a failed capture call (poll, VIDIOC_DQBUF,
+ *   VIDIOC_QBUF, ...)
+ * @error: (out): the error for GST_ELEMENT_ERROR
+ *
+ * Describes a capture failure: -EBUSY as the device being busy; -EIO,
+ * -ENODEV, -ENXIO and -EBADF as the device being gone (the driver marks
+ * its queue in error when the hardware disappears); anything else as a
+ * failed capture, with the reason.
+ */
+void
+gst_tegra_csi_device_set_capture_error (GstTegraCsiDevice * self, gint err,
+    GError ** error)
+{
+  switch (err) {
+    case -EBUSY:
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+          "Device '%s' is busy: another application is using it.",
+          self->path);
+      break;
+    case -EIO:
+    case -ENODEV:
+    case -ENXIO:
+    case -EBADF:
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+          "Device '%s' is gone: %s.", self->path, g_strerror (-err));
+      break;
+    default:
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+          "Capture from device '%s' failed: %s.", self->path,
+          g_strerror (-err));
+      break;
+  }
+}
+
+/**
+ * gst_tegra_csi_device_set_stall_error:
+ * @self: a device
+ * @timeout_ms: how long no frame came while buffers were queued
+ * @error: (out): the error for GST_ELEMENT_ERROR
+ *
+ * Describes a stalled sensor.
+ */
+void
+gst_tegra_csi_device_set_stall_error (GstTegraCsiDevice * self,
+    guint timeout_ms, GError ** error)
+{
+  g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+      "Device '%s' stalled: no frame for %u ms.", self->path, timeout_ms);
 }
 
 /**

@@ -66,6 +66,12 @@ gint gst_tegra_csi_device_set_frame_interval (GstTegraCsiDevice * self,
 gint gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
     guint32 * numerator, guint32 * denominator);
 
+void gst_tegra_csi_device_set_capture_error (GstTegraCsiDevice * self,
+    gint err, GError ** error);
+
+void gst_tegra_csi_device_set_stall_error (GstTegraCsiDevice * self,
+    guint timeout_ms, GError ** error);
+
 gint gst_tegra_csi_device_get_pixel_aspect (GstTegraCsiDevice * self,
     guint32 * numerator, guint32 * denominator);
 

@@ -27,13 +27,13 @@
 #endif
 
 #include "gsttegracsideviceprovider.h"
+#include "gsttegracsidebug.h"
 
 #include <gudev/gudev.h>
 
 #include "gsttegracsicaps.h"
 #include "gsttegracsidevice.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_device_provider_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_device_provider_debug
 
 #define ELEMENT_NAME "tegracsisrc"
@@ -324,10 +324,8 @@ struct _GstTegraCsiDeviceProvider
   GHashTable *devices;
 };
 
-G_DEFINE_TYPE_WITH_CODE (GstTegraCsiDeviceProvider,
-    gst_tegra_csi_device_provider, GST_TYPE_DEVICE_PROVIDER,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_device_provider_debug,
-        "tegracsi-deviceprovider", 0, "tegracsi device provider"));
+G_DEFINE_TYPE (GstTegraCsiDeviceProvider, gst_tegra_csi_device_provider,
+    GST_TYPE_DEVICE_PROVIDER);
 GST_DEVICE_PROVIDER_REGISTER_DEFINE (tegracsideviceprovider,
     "tegracsideviceprovider", GST_RANK_PRIMARY,
     GST_TYPE_TEGRA_CSI_DEVICE_PROVIDER);

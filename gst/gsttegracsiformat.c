@@ -11,10 +11,10 @@
 #endif
 
 #include "gsttegracsiformat.h"
+#include "gsttegracsidebug.h"
 
 #include <string.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_format_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_format_debug
 
 #define RAW(fcc, vfmt, nmem) \
@@ -91,18 +91,6 @@ static const GstTegraCsiFormat formats[] = {
   BAYER (SGRBG16, "grbg16le", GRAY16_LE),
   BAYER (SRGGB16, "rggb16le", GRAY16_LE),
 };
-
-static void
-ensure_debug (void)
-{
-  static gsize once = 0;
-
-  if (g_once_init_enter (&once)) {
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_format_debug, "tegracsi-format", 0,
-        "tegracsi format table");
-    g_once_init_leave (&once, 1);
-  }
-}
 
 /**
  * gst_tegra_csi_format_from_fourcc:
@@ -204,6 +192,28 @@ fmt_is_mplane (const struct v4l2_format *fmt)
 }
 
 /**
+ * gst_tegra_csi_format_get_fourcc:
+ * @fmt: a format (single- or multi-planar)
+ * @width: (out): its width in pixels
+ * @height: (out): its height in lines
+ *
+ * Returns: its V4L2 pixel format.
+ */
+guint32
+gst_tegra_csi_format_get_fourcc (const struct v4l2_format *fmt, guint * width,
+    guint * height)
+{
+  if (fmt_is_mplane (fmt)) {
+    *width = fmt->fmt.pix_mp.width;
+    *height = fmt->fmt.pix_mp.height;
+    return fmt->fmt.pix_mp.pixelformat;
+  }
+  *width = fmt->fmt.pix.width;
+  *height = fmt->fmt.pix.height;
+  return fmt->fmt.pix.pixelformat;
+}
+
+/**
  * gst_tegra_csi_format_fill_video_info:
  * @format: the row of the format the driver accepted
  * @fmt: the format as the driver returned it from VIDIOC_S_FMT or
@@ -229,7 +239,6 @@ gst_tegra_csi_format_fill_video_info (const GstTegraCsiFormat * format,
   guint width, height, n_planes, p;
   gsize offset = 0;
 
-  ensure_debug ();
 
   if (fmt_is_mplane (fmt)) {
     width = fmt->fmt.pix_mp.width;

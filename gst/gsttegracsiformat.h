@@ -54,6 +54,9 @@ const GstTegraCsiFormat *gst_tegra_csi_format_from_structure (const GstStructure
 
 GstStructure *gst_tegra_csi_format_to_structure (const GstTegraCsiFormat * format);
 
+guint32 gst_tegra_csi_format_get_fourcc (const struct v4l2_format *fmt,
+    guint * width, guint * height);
+
 gboolean gst_tegra_csi_format_fill_video_info (const GstTegraCsiFormat * format,
     const struct v4l2_format *fmt, GstVideoInfo * info, gsize * memory_sizes);
 

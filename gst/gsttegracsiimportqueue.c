@@ -39,6 +39,8 @@
 #endif
 
 #include "gsttegracsiimportqueue.h"
+#include "gsttegracsicapturequeue.h"
+#include "gsttegracsidebug.h"
 #include "gsttegracsiclock.h"
 
 #include <gst/allocators/allocators.h>
@@ -54,7 +56,6 @@
  * (gst-plugins-bad sys/kms/gstkmsbufferpool.h). */
 #define KMS_PRIME_EXPORT_OPTION "GstBufferPoolOptionKMSPrimeExport"
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_import_queue_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_import_queue_debug
 
 /* One V4L2 buffer slot and the memory bound to it. */
@@ -99,10 +100,15 @@ struct _GstTegraCsiImportQueue
   guint64 delayed;              /* buffers that had to wait aside */
 };
 
+static void
+gst_tegra_csi_import_queue_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface);
+static void gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self);
+
 G_DEFINE_TYPE_WITH_CODE (GstTegraCsiImportQueue, gst_tegra_csi_import_queue,
     GST_TYPE_OBJECT,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_import_queue_debug,
-        "tegracsi-importqueue", 0, "tegracsi capture into imported memory"));
+    G_IMPLEMENT_INTERFACE (GST_TYPE_TEGRA_CSI_CAPTURE_QUEUE,
+        gst_tegra_csi_import_queue_capture_queue_init));
 
 static const gchar *
 mode_name (GstTegraCsiImportQueue * self)
@@ -559,11 +565,10 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
  * while buffers are queued.
  *
  * Returns: GST_FLOW_OK; GST_FLOW_FLUSHING when flushing;
- *   %GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED after the timeout without a
- *   frame; GST_FLOW_EOS when the driver returned its last buffer;
+ *   GST_FLOW_ERROR also after the timeout without a frame (a stall); GST_FLOW_EOS when the driver returned its last buffer;
  *   GST_FLOW_ERROR with @error set.
  */
-GstFlowReturn
+static GstFlowReturn
 gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
     GstBuffer ** buffer, GError ** error)
 {
@@ -596,8 +601,10 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
           g_strerror (errno));
       return GST_FLOW_ERROR;
     }
-    if (ret == 0)
-      return GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED;
+    if (ret == 0) {
+      gst_tegra_csi_device_set_stall_error (self->device, timeout_ms, error);
+      return GST_FLOW_ERROR;
+    }
 
     memset (&vbuf, 0, sizeof (vbuf));
     memset (planes, 0, sizeof (planes));
@@ -612,10 +619,7 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
     if (ret == -EPIPE)
       return GST_FLOW_EOS;
     if (ret < 0) {
-      g_set_error (error, GST_RESOURCE_ERROR, ret == -EIO || ret == -ENODEV ?
-          GST_RESOURCE_ERROR_NOT_FOUND : GST_RESOURCE_ERROR_READ,
-          "Capture from device '%s' failed: %s.", path (self),
-          g_strerror (-ret));
+      gst_tegra_csi_device_set_capture_error (self->device, ret, error);
       return GST_FLOW_ERROR;
     }
     break;
@@ -752,7 +756,7 @@ err_free:
  * the V4L2 slots (which drops videobuf2's attachments and pins). Call it
  * from the thread that captures, or once that thread has stopped.
  */
-void
+static void
 gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self)
 {
   guint32 zero = 0;
@@ -790,7 +794,7 @@ gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self)
  * Interrupts (or allows again) waiting for a frame and for a buffer of the
  * source pool. Callable from any thread.
  */
-void
+static void
 gst_tegra_csi_import_queue_set_flushing (GstTegraCsiImportQueue * self,
     gboolean flushing)
 {
@@ -816,35 +820,6 @@ gst_tegra_csi_import_queue_set_timeout (GstTegraCsiImportQueue * self,
 }
 
 /**
- * gst_tegra_csi_import_queue_get_queued:
- * @self: a queue
- *
- * Returns: how many buffers are queued to the driver now.
- */
-guint
-gst_tegra_csi_import_queue_get_queued (GstTegraCsiImportQueue * self)
-{
-  guint n;
-
-  GST_OBJECT_LOCK (self);
-  n = self->n_queued;
-  GST_OBJECT_UNLOCK (self);
-  return n;
-}
-
-/**
- * gst_tegra_csi_import_queue_get_count:
- * @self: a queue
- *
- * Returns: the number of V4L2 buffer slots.
- */
-guint
-gst_tegra_csi_import_queue_get_count (GstTegraCsiImportQueue * self)
-{
-  return self->count;
-}
-
-/**
  * gst_tegra_csi_import_queue_get_rebinds:
  * @self: a queue
  *
@@ -859,25 +834,6 @@ gst_tegra_csi_import_queue_get_rebinds (GstTegraCsiImportQueue * self)
 
   GST_OBJECT_LOCK (self);
   n = self->rebinds;
-  GST_OBJECT_UNLOCK (self);
-  return n;
-}
-
-/**
- * gst_tegra_csi_import_queue_get_delayed:
- * @self: a queue
- *
- * Returns: how many buffers of the source pool came back while a memory
- *   of them was still referenced elsewhere and waited aside before they
- *   were queued again. Thread-safe.
- */
-guint64
-gst_tegra_csi_import_queue_get_delayed (GstTegraCsiImportQueue * self)
-{
-  guint64 n;
-
-  GST_OBJECT_LOCK (self);
-  n = self->delayed;
   GST_OBJECT_UNLOCK (self);
   return n;
 }
@@ -911,6 +867,69 @@ gst_tegra_csi_import_queue_finalize (GObject * object)
   gst_poll_free (self->poll);
 
   G_OBJECT_CLASS (gst_tegra_csi_import_queue_parent_class)->finalize (object);
+}
+
+/* ---- GstTegraCsiCaptureQueue ---- */
+
+static GstFlowReturn
+importq_capture (GstTegraCsiCaptureQueue * queue, GstBuffer ** buffer,
+    GError ** error)
+{
+  return gst_tegra_csi_import_queue_capture (GST_TEGRA_CSI_IMPORT_QUEUE
+      (queue), buffer, error);
+}
+
+static void
+importq_set_flushing (GstTegraCsiCaptureQueue * queue, gboolean flushing)
+{
+  gst_tegra_csi_import_queue_set_flushing (GST_TEGRA_CSI_IMPORT_QUEUE (queue),
+      flushing);
+}
+
+static void
+importq_set_timeout (GstTegraCsiCaptureQueue * queue, guint timeout_ms)
+{
+  gst_tegra_csi_import_queue_set_timeout (GST_TEGRA_CSI_IMPORT_QUEUE (queue),
+      timeout_ms);
+}
+
+static void
+importq_get_stats (GstTegraCsiCaptureQueue * queue, guint * queued,
+    guint * buffers, guint64 * delayed)
+{
+  GstTegraCsiImportQueue *self = GST_TEGRA_CSI_IMPORT_QUEUE (queue);
+
+  GST_OBJECT_LOCK (self);
+  *queued = self->n_queued;
+  *delayed = self->delayed;
+  GST_OBJECT_UNLOCK (self);
+  *buffers = self->count;
+}
+
+static guint
+importq_get_max_buffers (GstTegraCsiCaptureQueue * queue)
+{
+  return GST_TEGRA_CSI_IMPORT_QUEUE (queue)->count;
+}
+
+static guint
+importq_end (GstTegraCsiCaptureQueue * queue)
+{
+  /* imported memory is the other pool's: nothing to orphan */
+  gst_tegra_csi_import_queue_stop (GST_TEGRA_CSI_IMPORT_QUEUE (queue));
+  return 0;
+}
+
+static void
+gst_tegra_csi_import_queue_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface)
+{
+  iface->capture = importq_capture;
+  iface->set_flushing = importq_set_flushing;
+  iface->set_timeout = importq_set_timeout;
+  iface->get_stats = importq_get_stats;
+  iface->get_max_buffers = importq_get_max_buffers;
+  iface->end = importq_end;
 }
 
 static void

@@ -18,20 +18,27 @@
  * with the driver's strides and offsets, its V4L2 sequence number as
  * offset, and the driver's CLOCK_MONOTONIC capture time as a
  * #GstReferenceTimestampMeta with reference caps
- * `timestamp/x-clock-monotonic`. The PTS is that capture time expressed
- * in pipeline running time.
+ * `timestamp/x-clock-monotonic`. The PTS is that capture time in running
+ * time of the pipeline clock, whatever that clock is.
+ *
+ * A driver buffer goes back to the driver only when nothing can read it
+ * any more: neither its buffer nor any memory of it (a shallow copy, an
+ * application's reference) is alive. A consumer that does not read
+ * #GstVideoMeta gets the default layout of the caps (asked of the driver,
+ * else copied, with a warning). A new format or a stop ends the driver's
+ * queue at once, even while downstream holds buffers, which stay valid.
  *
  * Buffer starvation: when downstream holds every buffer, the element adds
- * one (VIDIOC_CREATE_BUFS) up to #capture-buffers; beyond that the driver
- * drops the frames it has no buffer for. Frames the driver skipped (gaps
- * in the sequence) are counted in #stats and posted as QoS messages; with
- * #copy-on-starvation the element instead pushes a system-memory copy of a
- * frame that would leave the driver without a buffer, counted in #stats as
- * bytes-copied. Nothing is ever copied otherwise.
- * Frames frames the driver flags as erroneous are
- * dropped or pushed marked %GST_BUFFER_FLAG_CORRUPTED (#error-frames).
- * When no frame arrives for #timeout milliseconds the element posts an
- * error instead of waiting forever.
+ * one (VIDIOC_CREATE_BUFS) up to #GstTegraCsiSrc:capture-buffers; beyond
+ * that the driver drops the frames it has no buffer for. Frames the driver
+ * skipped (gaps in the sequence) are counted in #GstTegraCsiSrc:stats and
+ * posted as QoS messages; with #GstTegraCsiSrc:copy-on-starvation the
+ * element instead pushes a system-memory copy of a frame that would leave
+ * the driver without a buffer, counted in #GstTegraCsiSrc:stats as
+ * bytes-copied. Frames the driver flags as erroneous are dropped or pushed
+ * marked %GST_BUFFER_FLAG_CORRUPTED (#GstTegraCsiSrc:error-frames). When
+ * no frame arrives for #GstTegraCsiSrc:timeout milliseconds the element
+ * posts an error instead of waiting forever.
  *
  * ## Example launch lines
  * |[
@@ -53,22 +60,20 @@
 #endif
 
 #include "gsttegracsisrc.h"
-#include "gsttegracsibufferpool.h"
-#include "gsttegracsiimportqueue.h"
+#include "gsttegracsiallocation.h"
 #include "gsttegracsicaps.h"
+#include "gsttegracsicapturequeue.h"
 #include "gsttegracsiclock.h"
 #include "gsttegracsicontrols.h"
 #include "gsttegracsicopier.h"
+#include "gsttegracsidebug.h"
 #include "gsttegracsidevice.h"
-#include "gsttegracsiformat.h"
 #include "gsttegracsistats.h"
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_src_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_src_debug
 
 #define DEFAULT_DEVICE "/dev/video0"
@@ -112,48 +117,34 @@ struct _GstTegraCsiSrc
   gboolean copy_on_starvation;
   gint par_n, par_d;            /* 0/1: the device's */
 
-  /* The open device and the active pool. Written in start(), stop() and
-   * the negotiation vfuncs; the pointers are also read under the object
-   * lock from property getters and unlock(), which take a reference. */
+  /* The open device and the capture queue. Written under the object lock
+   * in start(), stop() and the negotiation (streaming thread), which
+   * reads them without it; other threads (property getters, unlock())
+   * read them under the lock and take a reference. */
   GstTegraCsiDevice *device;
-  GstTegraCsiBufferPool *pool;
-  GstTegraCsiImportQueue *importq;      /* dmabuf-import, userptr */
+  GstTegraCsiCaptureQueue *queue;
 
   /* Written in start() only; probed_caps also cleared in stop(), both
    * under the object lock since get_caps() reads it from any thread. */
-  GstTegraCsiPoolMemory memory;
-  guint32 import_memory;        /* V4L2_MEMORY_DMABUF/USERPTR, or 0 */
+  GstTegraCsiAllocationParams alloc;    /* io memory; device: as above */
   GstCaps *probed_caps;
   GstTegraCsiProbe probe;       /* formats offered, PAR, field order */
 
-  /* Negotiated state, written by negotiate() and decide_allocation() in
-   * the streaming thread. */
+  /* Negotiated state, streaming thread only. */
   GstCaps *requested;           /* the fixated caps last configured */
-  GstCaps *configured;          /* what the device does for them */
-  GstVideoInterlaceMode interlace_mode;
-  GstVideoFieldOrder field_order;
-  struct v4l2_format fmt;       /* what VIDIOC_S_FMT answered */
+  GstTegraCsiConfigured cfg;    /* what the device does for them */
   GstTegraCsiCopier *copier;    /* frames copied into the default layout */
-  GstVideoInfo info;
-  const GstTegraCsiFormat *format;
-  guint n_memories;
-  gsize memory_sizes[VIDEO_MAX_PLANES];
   GstClockTime frame_duration;
-
-  /* Streaming thread only. */
-  gboolean negotiation_error_posted;
-  gboolean format_changed;      /* set_caps ran since the pool was made */
+  gboolean format_changed;      /* configured since the queue was made */
   GstTegraCsiClockSync clock_sync;      /* CLOCK_MONOTONIC -> pipeline */
 
-  /* Statistics, protected by the object lock (sequence fields: the
-   * streaming thread). */
+  /* Protected by the object lock (the sequence fields: the streaming
+   * thread). */
   GstTegraCsiStats stats;
 };
 
 #define gst_tegra_csi_src_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstTegraCsiSrc, gst_tegra_csi_src, GST_TYPE_PUSH_SRC,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_src_debug, "tegracsi-src", 0,
-        "tegracsisrc element"));
+G_DEFINE_TYPE (GstTegraCsiSrc, gst_tegra_csi_src, GST_TYPE_PUSH_SRC);
 GST_ELEMENT_REGISTER_DEFINE (tegracsisrc, "tegracsisrc", GST_RANK_NONE,
     GST_TYPE_TEGRA_CSI_SRC);
 
@@ -203,15 +194,15 @@ gst_tegra_csi_error_frames_get_type (void)
   return type;
 }
 
-/* *@field (the device, the pool or the import queue) with a reference, or
- * NULL; the pointers change under the object lock. */
+/* *@field (the device or the queue) with a reference, or NULL; the
+ * pointers change under the object lock. */
 static gpointer
 ref_locked (GstTegraCsiSrc * self, gpointer field)
 {
-  GstObject *obj;
+  GObject *obj;
 
   GST_OBJECT_LOCK (self);
-  obj = *(GstObject **) field ? gst_object_ref (*(GstObject **) field) : NULL;
+  obj = *(GObject **) field ? g_object_ref (*(GObject **) field) : NULL;
   GST_OBJECT_UNLOCK (self);
 
   return obj;
@@ -219,26 +210,22 @@ ref_locked (GstTegraCsiSrc * self, gpointer field)
 
 #define get_device(self) \
     ((GstTegraCsiDevice *) ref_locked ((self), &(self)->device))
-#define get_pool(self) \
-    ((GstTegraCsiBufferPool *) ref_locked ((self), &(self)->pool))
-#define get_import_queue(self) \
-    ((GstTegraCsiImportQueue *) ref_locked ((self), &(self)->importq))
+#define get_queue(self) \
+    ((GstTegraCsiCaptureQueue *) ref_locked ((self), &(self)->queue))
 
-/* Posts @error (a GstResourceError or GstStreamError made by a helper that
- * knows the precise cause) as the element's error message; frees it. */
+/* Posts @error (made by a helper that knows the precise cause) as the
+ * element's error or warning message; frees it. */
 static void
-post_gerror (GstTegraCsiSrc * self, GError * error)
+post_gerror (GstTegraCsiSrc * self, GstMessageType type, GError * error)
 {
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      error->domain, error->code, g_strdup (error->message), NULL, __FILE__,
-      GST_FUNCTION, __LINE__);
+  gst_element_message_full (GST_ELEMENT (self), type, error->domain,
+      error->code, g_strdup (error->message), NULL, __FILE__, GST_FUNCTION,
+      __LINE__);
   g_error_free (error);
 }
 
-
 /* ------------------------------------------------------------------ */
-/* Probing */
-
+/* Opening */
 
 /* Asks for one buffer to learn whether the queue is free (another file
  * handle streaming makes REQBUFS fail with EBUSY) and whether VIDIOC_EXPBUF
@@ -273,9 +260,6 @@ probe_queue (GstTegraCsiDevice * device,
   return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* GstBaseSrc */
-
 static void
 post_open_error (GstTegraCsiSrc * self, const gchar * path, gint err)
 {
@@ -306,6 +290,85 @@ post_open_error (GstTegraCsiSrc * self, const gchar * path, gint err)
   }
 }
 
+/* The memory io-mode asks for, checked against the device. */
+static gboolean
+choose_memory (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
+    GstTegraCsiIoMode io_mode)
+{
+  const gchar *path = gst_tegra_csi_device_get_path (device);
+  gboolean can_export;
+  guint32 memory, zero = 0;
+  gint ret, export_error;
+
+  ret = probe_queue (device, &can_export, &export_error);
+  if (ret < 0) {
+    post_open_error (self, path, ret);
+    return FALSE;
+  }
+  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF && !can_export) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Device '%s' cannot export dma-bufs: %s.", path,
+            g_strerror (-export_error)),
+        ("VIDIOC_EXPBUF failed; use io-mode=mmap or auto"));
+    return FALSE;
+  }
+
+  self->alloc.memory = (io_mode == GST_TEGRA_CSI_IO_MODE_MMAP || !can_export)
+      ? GST_TEGRA_CSI_POOL_MEMORY_MMAP : GST_TEGRA_CSI_POOL_MEMORY_DMABUF;
+  self->alloc.import_memory = 0;
+  if (io_mode != GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT &&
+      io_mode != GST_TEGRA_CSI_IO_MODE_USERPTR)
+    return TRUE;
+
+  memory = io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR ? V4L2_MEMORY_USERPTR :
+      V4L2_MEMORY_DMABUF;
+  ret = gst_tegra_csi_device_request_buffers (device, memory, &zero);
+  if (ret < 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Device '%s' cannot capture into %s: %s.", path,
+            memory == V4L2_MEMORY_DMABUF ? "imported dma-bufs" :
+            "user memory", g_strerror (-ret)),
+        ("VIDIOC_REQBUFS with V4L2_MEMORY_%s failed; use io-mode=dmabuf "
+            "or mmap", memory == V4L2_MEMORY_DMABUF ? "DMABUF" : "USERPTR"));
+    return FALSE;
+  }
+  self->alloc.import_memory = memory;
+  self->alloc.memory = GST_TEGRA_CSI_POOL_MEMORY_MMAP;
+  return TRUE;
+}
+
+/* The caps of @device, for get_caps(). */
+static gboolean
+probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device, gint par_n,
+    gint par_d)
+{
+  GstCaps *probed;
+
+  gst_tegra_csi_caps_probe_clear (&self->probe);
+  gst_tegra_csi_caps_probe_init (&self->probe, device,
+      self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
+      self->alloc.import_memory == V4L2_MEMORY_DMABUF);
+  if (par_n > 0) {
+    self->probe.par_n = par_n;
+    self->probe.par_d = par_d;
+  }
+  probed = gst_tegra_csi_caps_probe (device, &self->probe);
+  if (gst_caps_is_empty (probed)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Device '%s' offers no format this element supports; it offers: %s.",
+            gst_tegra_csi_device_get_path (device), self->probe.offered[0] ?
+            self->probe.offered : "nothing"), (NULL));
+    gst_caps_unref (probed);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "probed caps: %" GST_PTR_FORMAT, probed);
+  GST_OBJECT_LOCK (self);
+  gst_caps_replace (&self->probed_caps, probed);
+  GST_OBJECT_UNLOCK (self);
+  gst_caps_unref (probed);
+  return TRUE;
+}
+
 static gboolean
 gst_tegra_csi_src_start (GstBaseSrc * bsrc)
 {
@@ -313,10 +376,8 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   GstTegraCsiDevice *device;
   GstStructure *controls;
   GstTegraCsiIoMode io_mode;
-  GstCaps *probed;
-  gboolean can_export;
   gchar *path;
-  gint ret, export_error, par_n, par_d;
+  gint ret, par_n, par_d;
 
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->device_path);
@@ -332,142 +393,67 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   ret = gst_tegra_csi_device_open (device);
   if (ret < 0) {
     post_open_error (self, path, ret);
-    gst_object_unref (device);
-    goto err_free;
+    goto err;
   }
-
-  ret = probe_queue (device, &can_export, &export_error);
-  if (ret < 0) {
-    post_open_error (self, path, ret);
-    goto err_close;
-  }
-
-  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF && !can_export) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Device '%s' cannot export dma-bufs: %s.", path,
-            g_strerror (-export_error)),
-        ("VIDIOC_EXPBUF failed; use io-mode=mmap or auto"));
-    goto err_close;
-  }
-
-  self->memory = (io_mode == GST_TEGRA_CSI_IO_MODE_MMAP || !can_export) ?
-      GST_TEGRA_CSI_POOL_MEMORY_MMAP : GST_TEGRA_CSI_POOL_MEMORY_DMABUF;
-  self->import_memory = 0;
-  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT ||
-      io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR) {
-    guint32 memory = io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR ?
-        V4L2_MEMORY_USERPTR : V4L2_MEMORY_DMABUF;
-    guint32 zero = 0;
-
-    ret = gst_tegra_csi_device_request_buffers (device, memory, &zero);
-    if (ret < 0) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Device '%s' cannot capture into %s: %s.", path,
-              memory == V4L2_MEMORY_DMABUF ? "imported dma-bufs" :
-              "user memory", g_strerror (-ret)),
-          ("VIDIOC_REQBUFS with V4L2_MEMORY_%s failed; use io-mode=dmabuf "
-              "or mmap", memory == V4L2_MEMORY_DMABUF ? "DMABUF" : "USERPTR"));
-      goto err_close;
-    }
-    self->import_memory = memory;
-    self->memory = GST_TEGRA_CSI_POOL_MEMORY_MMAP;
-  }
-
-  gst_tegra_csi_caps_probe_clear (&self->probe);
-  gst_tegra_csi_caps_probe_init (&self->probe, device,
-      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
-      self->import_memory == V4L2_MEMORY_DMABUF);
-  if (par_n > 0) {
-    self->probe.par_n = par_n;
-    self->probe.par_d = par_d;
-  }
-  probed = gst_tegra_csi_caps_probe (device, &self->probe);
-  if (gst_caps_is_empty (probed)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Device '%s' offers no format this element supports; it offers: %s.",
-            path, self->probe.offered[0] ? self->probe.offered : "nothing"),
-        (NULL));
-    gst_caps_unref (probed);
-    goto err_close;
-  }
-  GST_DEBUG_OBJECT (self, "probed caps: %" GST_PTR_FORMAT, probed);
-  /* get_caps() reads them from other threads */
-  GST_OBJECT_LOCK (self);
-  gst_caps_replace (&self->probed_caps, probed);
-  GST_OBJECT_UNLOCK (self);
-  gst_caps_unref (probed);
-
+  if (!choose_memory (self, device, io_mode) ||
+      !probe_caps (self, device, par_n, par_d))
+    goto err;
   gst_tegra_csi_controls_apply (GST_ELEMENT (self), device, controls);
 
   GST_OBJECT_LOCK (self);
   self->device = device;
+  self->alloc.device = device;
   GST_OBJECT_UNLOCK (self);
-
-  self->stats.have_sequence = FALSE;
-  self->format = NULL;
   self->frame_duration = GST_CLOCK_TIME_NONE;
 
   GST_INFO_OBJECT (self, "started on '%s' (%s), %s memory", path,
       gst_tegra_csi_device_get_card (device),
-      self->import_memory == V4L2_MEMORY_DMABUF ? "imported dma-buf" :
-      self->import_memory == V4L2_MEMORY_USERPTR ? "user" :
-      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" : "mmap");
-
+      self->alloc.import_memory == V4L2_MEMORY_DMABUF ? "imported dma-buf" :
+      self->alloc.import_memory == V4L2_MEMORY_USERPTR ? "user" :
+      self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" :
+      "mmap");
   g_free (path);
   if (controls)
     gst_structure_free (controls);
   return TRUE;
 
-err_close:
+err:
   gst_tegra_csi_device_close (device);
   gst_object_unref (device);
-err_free:
   g_free (path);
   if (controls)
     gst_structure_free (controls);
   return FALSE;
 }
 
-/* Ends the current queue (pool or import queue), for a new format or a
- * stop: the driver's queue ends at once even while downstream holds
- * buffers (they stay valid and are freed when they come back). Returns
- * how many buffers downstream still held when the driver could not
- * orphan them (0 otherwise); a warning message says so. Runs in the
- * streaming thread or once it stopped, with the device open. */
+/* Ends the capture queue, for a new format or a stop: the driver's queue
+ * ends at once even while downstream holds buffers (they stay valid and
+ * are freed when they come back). Returns how many buffers downstream
+ * still holds when the driver could not let them go early (a warning
+ * message says so), else 0. Streaming thread, or once it stopped, with
+ * the device open. */
 static guint
 end_queue (GstTegraCsiSrc * self)
 {
-  GstTegraCsiBufferPool *pool;
-  GstTegraCsiImportQueue *importq;
+  GstTegraCsiCaptureQueue *queue;
   guint held = 0;
 
   GST_OBJECT_LOCK (self);
-  pool = self->pool;
-  self->pool = NULL;
-  importq = self->importq;
-  self->importq = NULL;
+  queue = self->queue;
+  self->queue = NULL;
   GST_OBJECT_UNLOCK (self);
 
-  if (importq) {
-    gst_tegra_csi_import_queue_stop (importq);
-    gst_object_unref (importq);
-  }
-
-  if (pool) {
-    held = gst_tegra_csi_buffer_pool_orphan (pool);
-    if (held > 0 && !gst_tegra_csi_device_can_orphan_buffers (self->device))
+  if (queue) {
+    held = gst_tegra_csi_capture_queue_end (queue);
+    if (held > 0)
       GST_ELEMENT_WARNING (self, RESOURCE, BUSY,
           ("Downstream still holds %u buffers of device '%s', whose driver "
               "cannot let them go early (no V4L2_BUF_CAP_SUPPORTS_ORPHANED_"
               "BUFS): the device stays busy until they are released.", held,
               gst_tegra_csi_device_get_path (self->device)), (NULL));
-    else
-      held = 0;
-    /* GstBufferPool runs our stop() once every GstBuffer is back; after
-     * the orphaning above it makes no ioctl. */
-    gst_buffer_pool_set_active (GST_BUFFER_POOL (pool), FALSE);
-    gst_object_unref (pool);
+    g_object_unref (queue);
   }
+  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
   return held;
 }
 
@@ -483,24 +469,23 @@ gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
   GST_OBJECT_LOCK (self);
   device = self->device;
   self->device = NULL;
+  self->alloc.device = NULL;
+  gst_clear_caps (&self->probed_caps);
   GST_OBJECT_UNLOCK (self);
 
   if (device) {
     gst_tegra_csi_device_close (device);
     gst_object_unref (device);
   }
-
-  GST_OBJECT_LOCK (self);
-  gst_clear_caps (&self->probed_caps);
-  GST_OBJECT_UNLOCK (self);
-  self->format = NULL;
   gst_clear_caps (&self->requested);
-  gst_clear_caps (&self->configured);
-  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
+  gst_tegra_csi_caps_configured_clear (&self->cfg);
   gst_tegra_csi_clock_sync_clear (&self->clock_sync);
 
   return TRUE;
 }
+
+/* ------------------------------------------------------------------ */
+/* Negotiation */
 
 static GstCaps *
 gst_tegra_csi_src_get_caps (GstBaseSrc * bsrc, GstCaps * filter)
@@ -580,51 +565,36 @@ post_refused (GstTegraCsiSrc * self, GstCaps * asked, GstCaps * actual)
 static gboolean
 configure (GstTegraCsiSrc * self, GstCaps * fixated)
 {
-  GstBaseSrc *bsrc = GST_BASE_SRC (self);
-  GstTegraCsiConfigured out;
   GError *warning = NULL, *error = NULL;
+  GstTegraCsiConfigured *cfg = &self->cfg;
   guint held;
 
   /* A new format needs the old buffers freed first: the queue ends now,
    * what downstream holds stays valid. */
   held = end_queue (self);
   gst_clear_caps (&self->requested);
-  gst_clear_caps (&self->configured);
-  self->format = NULL;
+  gst_tegra_csi_caps_configured_clear (cfg);
 
   if (!gst_tegra_csi_caps_configure (self->device, &self->probe, fixated,
-          held, &out, &warning, &error)) {
-    post_gerror (self, error);
+          held, cfg, &warning, &error)) {
+    post_gerror (self, GST_MESSAGE_ERROR, error);
     return FALSE;
   }
-  if (warning) {
-    gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_WARNING,
-        warning->domain, warning->code, g_strdup (warning->message), NULL,
-        __FILE__, GST_FUNCTION, __LINE__);
-    g_error_free (warning);
-  }
+  if (warning)
+    post_gerror (self, GST_MESSAGE_WARNING, warning);
 
-  self->fmt = out.fmt;
-  self->format = out.format;
-  self->info = out.info;
-  self->n_memories = out.format->n_memories;
-  memcpy (self->memory_sizes, out.memory_sizes, sizeof (out.memory_sizes));
-  self->interlace_mode = out.interlace_mode;
-  self->field_order = out.field_order;
-  self->frame_duration = out.fps_n > 0 ?
-      gst_util_uint64_scale (GST_SECOND, out.fps_d, out.fps_n) :
+  self->frame_duration = cfg->fps_n > 0 ?
+      gst_util_uint64_scale (GST_SECOND, cfg->fps_d, cfg->fps_n) :
       GST_CLOCK_TIME_NONE;
   self->requested = gst_caps_ref (fixated);
-  self->configured = out.caps;
   self->stats.have_sequence = FALSE;
   self->format_changed = TRUE;
   GST_INFO_OBJECT (self, "device set to %" GST_PTR_FORMAT ", stride %d, "
-      "frame duration %" GST_TIME_FORMAT, self->configured,
-      self->info.stride[0], GST_TIME_ARGS (self->frame_duration));
+      "frame duration %" GST_TIME_FORMAT, cfg->caps, cfg->info.stride[0],
+      GST_TIME_ARGS (self->frame_duration));
 
-  if (!gst_pad_peer_query_accept_caps (GST_BASE_SRC_PAD (bsrc),
-          self->configured)) {
-    post_refused (self, fixated, self->configured);
+  if (!gst_pad_peer_query_accept_caps (GST_BASE_SRC_PAD (self), cfg->caps)) {
+    post_refused (self, fixated, cfg->caps);
     return FALSE;
   }
   return TRUE;
@@ -642,7 +612,6 @@ gst_tegra_csi_src_negotiate (GstBaseSrc * bsrc)
   GstCaps *ours, *peer, *fixated;
   gboolean ok;
 
-  self->negotiation_error_posted = FALSE;
   ours = gst_pad_query_caps (pad, NULL);
   peer = gst_pad_peer_query_caps (pad, ours);
   gst_caps_unref (ours);
@@ -659,16 +628,13 @@ gst_tegra_csi_src_negotiate (GstBaseSrc * bsrc)
       self->probe.fourccs);
   GST_DEBUG_OBJECT (self, "fixated to %" GST_PTR_FORMAT, fixated);
   /* the same as before (a RECONFIGURE): the device is set already */
-  if (self->configured && gst_caps_is_equal (fixated, self->requested))
+  if (self->cfg.caps && gst_caps_is_equal (fixated, self->requested))
     ok = TRUE;
   else
     ok = configure (self, fixated);
   gst_caps_unref (fixated);
-  if (!ok) {
-    self->negotiation_error_posted = TRUE;
-    return FALSE;
-  }
-  return gst_base_src_set_caps (bsrc, self->configured);
+
+  return ok && gst_base_src_set_caps (bsrc, self->cfg.caps);
 }
 
 /* Largest size at the highest rate of the preferred format, with the
@@ -681,342 +647,60 @@ gst_tegra_csi_src_fixate (GstBaseSrc * bsrc, GstCaps * caps)
   return gst_tegra_csi_caps_fixate (caps, self->device, self->probe.fourccs);
 }
 
-static guint32
-fmt_fourcc (const struct v4l2_format *fmt, guint * width, guint * height)
-{
-  if (fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
-    *width = fmt->fmt.pix_mp.width;
-    *height = fmt->fmt.pix_mp.height;
-    return fmt->fmt.pix_mp.pixelformat;
-  }
-  *width = fmt->fmt.pix.width;
-  *height = fmt->fmt.pix.height;
-  return fmt->fmt.pix.pixelformat;
-}
-
 /* negotiate() set the device for these caps already. */
 static gboolean
 gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
 
-  if (self->configured && gst_caps_is_equal (caps, self->configured))
+  if (self->cfg.caps && gst_caps_is_equal (caps, self->cfg.caps))
     return TRUE;
   GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
       ("caps %" GST_PTR_FORMAT " were not negotiated by the element", caps));
   return FALSE;
 }
 
-static void post_pool_error (GstTegraCsiSrc * self,
-    GstTegraCsiBufferPool * pool);
-
-/* io-mode=dmabuf-import and userptr: capture into the buffers of
- * downstream's pool (or, for userptr, our own system memory). */
-static gboolean
-decide_import_allocation (GstTegraCsiSrc * self, GstQuery * query,
-    guint count)
-{
-  GstTegraCsiImportQueue *importq;
-  GstBufferPool *source;
-  GError *error = NULL;
-  guint depth = count;
-
-  /* count becomes what the pool holds: depth plus downstream's share */
-  source = gst_tegra_csi_import_queue_configure_source (query,
-      self->import_memory, &self->info, &count, &error);
-  if (source == NULL)
-    goto failed;
-
-  importq = gst_tegra_csi_import_queue_new (self->device, self->import_memory,
-      source, &self->info, self->n_memories, self->memory_sizes, count,
-      depth);
-  GST_OBJECT_LOCK (self);
-  gst_tegra_csi_import_queue_set_timeout (importq, self->timeout);
-  GST_OBJECT_UNLOCK (self);
-  if (!gst_tegra_csi_import_queue_start (importq, &error)) {
-    gst_object_unref (importq);
-    gst_buffer_pool_set_active (source, FALSE);
-    gst_object_unref (source);
-    goto failed;
-  }
-
-  /* GstBaseSrc deactivates the source pool at stop, after ours. */
-  if (gst_query_get_n_allocation_pools (query) > 0)
-    gst_query_set_nth_allocation_pool (query, 0, source, self->info.size,
-        count, count);
-  else
-    gst_query_add_allocation_pool (query, source, self->info.size, count,
-        count);
-  gst_object_unref (source);
-
-  GST_OBJECT_LOCK (self);
-  gst_object_replace ((GstObject **) & self->importq, GST_OBJECT (importq));
-  GST_OBJECT_UNLOCK (self);
-  gst_object_unref (importq);
-  self->format_changed = FALSE;
-  return TRUE;
-
-failed:
-  post_gerror (self, error);
-  self->negotiation_error_posted = TRUE;
-  return FALSE;
-}
-
-/* Asks the driver (VIDIOC_S_FMT, no buffers exist yet) for the default
- * layout of the negotiated caps. Whatever it answers becomes the layout;
- * returns whether that is the default one. */
-static gboolean
-ask_default_layout (GstTegraCsiSrc * self, const GstVideoInfo * plain)
-{
-  struct v4l2_format fmt = self->fmt;
-  GstVideoInfo info;
-  gsize sizes[VIDEO_MAX_PLANES];
-  guint w, h;
-
-  if (self->n_memories != 1)
-    return FALSE;               /* the default layout is one memory */
-  if (fmt.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
-    fmt.fmt.pix_mp.plane_fmt[0].bytesperline = plain->stride[0];
-    fmt.fmt.pix_mp.plane_fmt[0].sizeimage = 0;
-  } else {
-    fmt.fmt.pix.bytesperline = plain->stride[0];
-    fmt.fmt.pix.sizeimage = 0;
-  }
-  if (gst_tegra_csi_device_set_format (self->device, &fmt) < 0 ||
-      fmt_fourcc (&fmt, &w, &h) != self->format->fourcc ||
-      w != (guint) GST_VIDEO_INFO_WIDTH (&self->info) ||
-      h != (guint) GST_VIDEO_INFO_HEIGHT (&self->info) ||
-      !gst_tegra_csi_format_fill_video_info (self->format, &fmt, &info,
-          sizes))
-    return FALSE;
-
-  self->fmt = fmt;
-  self->info = info;
-  memcpy (self->memory_sizes, sizes, sizeof (sizes));
-  GST_DEBUG_OBJECT (self, "asked for stride %d, the driver gave %d",
-      plain->stride[0], info.stride[0]);
-  return gst_tegra_csi_layout_is_default (&info, 1, NULL);
-}
-
-/* A downstream that does not read GstVideoMeta gets GStreamer's default
- * layout of the caps: the driver's if it is that already or can be made
- * so, else a copy (one warning message, every byte counted). In the import
- * modes the queue refuses buffers it cannot fill in that layout itself. */
-static gboolean
-choose_layout (GstTegraCsiSrc * self, GstQuery * query, GstCaps * caps)
-{
-  const gchar *path = gst_tegra_csi_device_get_path (self->device);
-  GstVideoInfo plain;
-  gint driver_stride;
-  gchar *str;
-
-  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
-  if (gst_query_find_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL))
-    return TRUE;
-  if (gst_tegra_csi_layout_is_default (&self->info, self->n_memories, &plain)
-      || ask_default_layout (self, &plain)) {
-    /* a buffer holds exactly the frame */
-    if (!self->import_memory)
-      self->memory_sizes[0] = plain.size;
-    return TRUE;
-  }
-  if (self->import_memory)
-    return TRUE;
-
-  driver_stride = self->info.stride[0];
-  str = gst_caps_to_string (caps);
-  if (gst_caps_features_contains (gst_caps_get_features (caps, 0),
-          GST_CAPS_FEATURE_MEMORY_DMABUF)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Downstream negotiated dma-buf memory (%s) but does not read "
-            "GstVideoMeta, and device '%s' lays frames out otherwise than "
-            "the default layout (plane 0: %d bytes per line, the default "
-            "has %d%s): downstream would read them wrong. Use a consumer "
-            "that supports GstVideoMeta, or system-memory caps (the "
-            "element then copies).", str, path, driver_stride,
-            plain.stride[0], self->n_memories > 1 ?
-            "; one memory per plane, the default has one in all" : ""),
-        (NULL));
-    g_free (str);
-    self->negotiation_error_posted = TRUE;
-    return FALSE;
-  }
-
-  self->copier = gst_tegra_csi_copier_new (&self->info, caps);
-  if (self->copier == NULL) {
-    g_free (str);
-    return FALSE;
-  }
-  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-      ("Downstream does not read GstVideoMeta, and device '%s' lays %s "
-          "frames out otherwise than GStreamer's default layout (plane 0: %d "
-          "bytes per line, the default has %d%s): every frame is copied "
-          "into the default layout, %" G_GSIZE_FORMAT " bytes per frame, "
-          "counted in stats bytes-copied.", path, str, driver_stride,
-          plain.stride[0], self->n_memories > 1 ?
-          "; one memory per plane, the default has one in all" : "",
-          gst_tegra_csi_copier_get_frame_size (self->copier)), (NULL));
-  g_free (str);
-  return TRUE;
-}
-
 static gboolean
 gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstTegraCsiBufferPool *pool;
-  GstStructure *config;
-  GstCaps *caps;
-  guint count, max_count, min = 0, max = 0, size = 0, want;
+  GError *warning = NULL, *error = NULL;
+  GstTegraCsiCaptureQueue *queue;
 
-  if (self->format == NULL)
+  if (self->cfg.caps == NULL)
     return FALSE;
-
-  if (!self->format_changed && self->importq) {
-    GstBufferPool *source =
-        gst_tegra_csi_import_queue_get_source (self->importq);
-
-    count = gst_tegra_csi_import_queue_get_count (self->importq);
-    GST_DEBUG_OBJECT (self, "same format: keeping the import queue");
-    if (gst_query_get_n_allocation_pools (query) > 0)
-      gst_query_set_nth_allocation_pool (query, 0, source, self->info.size,
-          count, count);
-    else
-      gst_query_add_allocation_pool (query, source, self->info.size, count,
-          count);
-    return TRUE;
-  }
 
   /* Renegotiation to the same format (a RECONFIGURE from downstream):
-   * keep streaming with the same pool, whose buffers may be downstream. */
-  if (!self->format_changed && self->pool &&
-      gst_buffer_pool_is_active (GST_BUFFER_POOL (self->pool))) {
-    count = gst_tegra_csi_buffer_pool_get_count (self->pool);
-    GST_DEBUG_OBJECT (self, "same format: keeping the pool");
-    if (gst_query_get_n_allocation_pools (query) > 0)
-      gst_query_set_nth_allocation_pool (query, 0,
-          GST_BUFFER_POOL (self->pool), self->info.size, count, count);
-    else
-      gst_query_add_allocation_pool (query, GST_BUFFER_POOL (self->pool),
-          self->info.size, count, count);
+   * keep streaming with the same queue, whose buffers may be downstream. */
+  if (!self->format_changed && self->queue) {
+    gst_tegra_csi_allocation_keep (self->queue, query, self->cfg.info.size);
     return TRUE;
   }
 
-  gst_query_parse_allocation (query, &caps, NULL);
-  if (!choose_layout (self, query, caps))
-    return FALSE;
-  if (gst_query_get_n_allocation_pools (query) > 0)
-    gst_query_parse_nth_allocation_pool (query, 0, NULL, &size, &min, &max);
-
   GST_OBJECT_LOCK (self);
-  want = self->capture_buffers;
+  self->alloc.capture_buffers = self->capture_buffers;
+  self->alloc.timeout_ms = self->timeout;
   GST_OBJECT_UNLOCK (self);
 
-  /* Start with enough for the driver to fill while downstream holds what
-   * it said it needs; grow up to capture-buffers (automatic: twice that)
-   * when downstream holds them all. */
-  count = CLAMP (min + 2, AUTO_CAPTURE_BUFFERS, MAX_CAPTURE_BUFFERS);
-  max_count = want ? want : MIN (2 * count, MAX_CAPTURE_BUFFERS);
-  count = MIN (count, max_count);
-
-  /* Another pool's buffers: as many as capture-buffers, no growth. */
-  if (self->import_memory)
-    return decide_import_allocation (self, query, want ? want : count);
-
-  pool = gst_tegra_csi_buffer_pool_new (self->device, self->memory);
-  gst_tegra_csi_buffer_pool_set_layout (pool, &self->info, self->n_memories,
-      self->memory_sizes, count, max_count);
-  GST_OBJECT_LOCK (self);
-  gst_tegra_csi_buffer_pool_set_timeout (pool, self->timeout);
-  GST_OBJECT_UNLOCK (self);
-
-  config = gst_buffer_pool_get_config (GST_BUFFER_POOL (pool));
-  gst_buffer_pool_config_set_params (config, caps, self->info.size, count,
-      count);
-  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  if (!gst_buffer_pool_set_config (GST_BUFFER_POOL (pool), config)) {
-    gst_object_unref (pool);
+  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
+  queue = gst_tegra_csi_allocation_decide (&self->alloc, &self->cfg, query,
+      &self->copier, &warning, &error);
+  if (warning)
+    post_gerror (self, GST_MESSAGE_WARNING, warning);
+  if (queue == NULL) {
+    post_gerror (self, GST_MESSAGE_ERROR, error);
     return FALSE;
   }
 
-  /* Start it here rather than in GstBaseSrc so that a failure (the driver
-   * refusing the buffers) gets its own message. */
-  if (!gst_buffer_pool_set_active (GST_BUFFER_POOL (pool), TRUE)) {
-    post_pool_error (self, pool);
-    self->negotiation_error_posted = TRUE;
-    gst_object_unref (pool);
-    return FALSE;
-  }
-
-  /* Our pool replaces whatever downstream offered: basesrc activates it. */
-  if (gst_query_get_n_allocation_pools (query) > 0)
-    gst_query_set_nth_allocation_pool (query, 0, GST_BUFFER_POOL (pool),
-        self->info.size, count, count);
-  else
-    gst_query_add_allocation_pool (query, GST_BUFFER_POOL (pool),
-        self->info.size, count, count);
-
   GST_OBJECT_LOCK (self);
-  gst_object_replace ((GstObject **) & self->pool, GST_OBJECT (pool));
+  self->queue = queue;
   GST_OBJECT_UNLOCK (self);
-  gst_object_unref (pool);
   self->format_changed = FALSE;
-
   return TRUE;
 }
 
-static void
-post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
-{
-  const gchar *path = gst_tegra_csi_device_get_path (self->device);
-  guint32 index = 0;
-  gint err = gst_tegra_csi_buffer_pool_get_error (pool, &index);
-
-  switch (err) {
-    case -EPROTO:
-      GST_ELEMENT_ERROR (self, RESOURCE, READ,
-          ("Device '%s' returned buffer %u, which was not queued to it.",
-              path, index), (NULL));
-      break;
-    case -EBUSY:
-      post_open_error (self, path, err);
-      break;
-    case -EIO:
-    case -ENODEV:
-    case -ENXIO:
-    case -EBADF:
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Device '%s' is gone: %s.", path, g_strerror (-err)), (NULL));
-      break;
-    default:
-      GST_ELEMENT_ERROR (self, RESOURCE, READ,
-          ("Capture from device '%s' failed: %s.", path,
-              g_strerror (-err)), (NULL));
-      break;
-  }
-}
-
-/* A frame from the pool (mmap, dmabuf) or the import queue. Errors of the
- * import queue are posted here; *posted says so. */
-static GstFlowReturn
-acquire_frame (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
-    GstTegraCsiImportQueue * importq, GstBuffer ** buf, gboolean * posted)
-{
-  GError *error = NULL;
-  GstFlowReturn flow;
-
-  if (pool)
-    return gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (pool), buf, NULL);
-
-  flow = gst_tegra_csi_import_queue_capture (importq, buf, &error);
-  if (flow == GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED)
-    return GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
-  if (flow == GST_FLOW_ERROR) {
-    post_gerror (self, error);
-    *posted = TRUE;
-  }
-  return flow;
-}
+/* ------------------------------------------------------------------ */
+/* Capture */
 
 /* What the one object-lock section of a frame read. */
 typedef struct
@@ -1082,11 +766,32 @@ timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf, FrameSettings * f)
   GST_BUFFER_PTS (buf) = pts;
   GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (buf) = self->frame_duration;
-  if (self->interlace_mode == GST_VIDEO_INTERLACE_MODE_INTERLEAVED) {
+  if (self->cfg.interlace_mode == GST_VIDEO_INTERLACE_MODE_INTERLEAVED) {
     GST_BUFFER_FLAG_SET (buf, GST_VIDEO_BUFFER_FLAG_INTERLACED);
-    if (self->field_order == GST_VIDEO_FIELD_ORDER_TOP_FIELD_FIRST)
+    if (self->cfg.field_order == GST_VIDEO_FIELD_ORDER_TOP_FIELD_FIRST)
       GST_BUFFER_FLAG_SET (buf, GST_VIDEO_BUFFER_FLAG_TFF);
   }
+}
+
+/* What is pushed for @buf (transfer full): a default-layout copy, a copy
+ * on starvation, or @buf. */
+static GstBuffer *
+deliver (GstTegraCsiSrc * self, GstBuffer * buf, gboolean copy)
+{
+  GstBuffer *out;
+
+  if (self->copier)
+    return gst_tegra_csi_copier_copy (self->copier, buf);
+  if (!copy)
+    return buf;
+
+  /* the driver's last buffer: push a copy, give it back at once */
+  out = gst_buffer_copy_deep (buf);
+  gst_buffer_unref (buf);
+  GST_DEBUG_OBJECT (self, "starved: pushing a %" G_GSIZE_FORMAT "-byte copy "
+      "of frame %" G_GUINT64_FORMAT, gst_buffer_get_size (out),
+      GST_BUFFER_OFFSET (out));
+  return out;
 }
 
 static GstFlowReturn
@@ -1095,94 +800,60 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (psrc);
   /* The streaming thread's own: negotiation (in this thread) and stop
    * (after it) are the only writers. */
-  GstTegraCsiBufferPool *pool = self->pool;
-  GstTegraCsiImportQueue *importq = pool ? NULL : self->importq;
-  GstFlowReturn flow = GST_FLOW_ERROR;
-  gboolean posted = FALSE;
+  GstTegraCsiCaptureQueue *queue = self->queue;
+  GError *error = NULL;
+  GstFlowReturn flow;
+  FrameSettings f;
   GstBuffer *buf;
 
-  if (pool == NULL && importq == NULL) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("no buffer pool"));
+  if (queue == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("no capture queue"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
   for (;;) {
-    FrameSettings f;
-    gboolean starved;
-
-    flow = acquire_frame (self, pool, importq, &buf, &posted);
+    flow = gst_tegra_csi_capture_queue_capture (queue, &buf, &error);
     if (flow != GST_FLOW_OK)
       break;
 
-    starved = (pool ? gst_tegra_csi_buffer_pool_get_queued (pool) :
-        gst_tegra_csi_import_queue_get_queued (importq)) == 0;
-    account_frame (self, buf, starved, &f);
+    account_frame (self, buf, gst_tegra_csi_capture_queue_is_starved (queue),
+        &f);
     timestamp_buffer (self, buf, &f);
     if (f.gap > 0)
       gst_tegra_csi_stats_post_drop (GST_ELEMENT (self),
           GST_BUFFER_OFFSET (buf), f.gap, f.captured, f.dropped,
           GST_BUFFER_PTS (buf), self->frame_duration);
 
-    if (f.drop) {
-      GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
-          GST_BUFFER_OFFSET (buf));
-      gst_buffer_unref (buf);
-      continue;
-    }
-
-    if (self->copier) {
-      /* downstream cannot read the driver's layout */
-      *outbuf = gst_tegra_csi_copier_copy (self->copier, buf);
-      if (*outbuf == NULL) {
-        GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
-            ("a frame did not map for copying"));
-        flow = GST_FLOW_ERROR;
-        posted = TRUE;
-      }
-    } else if (f.copy) {
-      /* the driver's last buffer: push a copy, give it back at once */
-      *outbuf = gst_buffer_copy_deep (buf);
-      gst_buffer_unref (buf);
-      GST_DEBUG_OBJECT (self, "starved: pushing a %" G_GSIZE_FORMAT "-byte "
-          "copy of frame %" G_GUINT64_FORMAT, gst_buffer_get_size (*outbuf),
-          GST_BUFFER_OFFSET (*outbuf));
-    } else {
-      *outbuf = buf;
-    }
-    break;
+    if (!f.drop)
+      break;
+    GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
+        GST_BUFFER_OFFSET (buf));
+    gst_buffer_unref (buf);
   }
 
-  if (flow == GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED) {
-    guint timeout;
+  if (flow == GST_FLOW_ERROR && error)
+    post_gerror (self, GST_MESSAGE_ERROR, error);
+  if (flow != GST_FLOW_OK)
+    return flow;
 
-    GST_OBJECT_LOCK (self);
-    timeout = self->timeout;
-    GST_OBJECT_UNLOCK (self);
-    GST_ELEMENT_ERROR (self, RESOURCE, READ,
-        ("Device '%s' stalled: no frame for %u ms.",
-            gst_tegra_csi_device_get_path (self->device), timeout), (NULL));
-    flow = GST_FLOW_ERROR;
-  } else if (flow == GST_FLOW_ERROR && !posted) {
-    post_pool_error (self, pool);
+  *outbuf = deliver (self, buf, f.copy);
+  if (*outbuf == NULL) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+        ("a frame did not map for copying"));
+    return GST_FLOW_ERROR;
   }
-
-  return flow;
+  return GST_FLOW_OK;
 }
 
 /* Interrupts (or allows again) a capture waiting for a frame or a buffer. */
 static void
 set_flushing (GstTegraCsiSrc * self, gboolean flushing)
 {
-  GstTegraCsiBufferPool *pool = get_pool (self);
-  GstTegraCsiImportQueue *importq = get_import_queue (self);
+  GstTegraCsiCaptureQueue *queue = get_queue (self);
 
-  if (pool) {
-    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), flushing);
-    gst_object_unref (pool);
-  }
-  if (importq) {
-    gst_tegra_csi_import_queue_set_flushing (importq, flushing);
-    gst_object_unref (importq);
+  if (queue) {
+    gst_tegra_csi_capture_queue_set_flushing (queue, flushing);
+    g_object_unref (queue);
   }
 }
 
@@ -1207,18 +878,13 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
 
   if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY &&
       GST_CLOCK_TIME_IS_VALID (self->frame_duration)) {
-    GstTegraCsiBufferPool *pool = get_pool (self);
-    GstTegraCsiImportQueue *importq = get_import_queue (self);
-    guint count = 0;
+    GstTegraCsiCaptureQueue *queue = get_queue (self);
     GstClockTime min, max;
+    guint count = 0;
 
-    if (pool) {
-      count = gst_tegra_csi_buffer_pool_get_max_count (pool);
-      gst_object_unref (pool);
-    }
-    if (importq) {
-      count = gst_tegra_csi_import_queue_get_count (importq);
-      gst_object_unref (importq);
+    if (queue) {
+      count = gst_tegra_csi_capture_queue_get_max_buffers (queue);
+      g_object_unref (queue);
     }
     if (count == 0) {
       GST_OBJECT_LOCK (self);
@@ -1247,23 +913,15 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
 static GstStructure *
 build_stats (GstTegraCsiSrc * self)
 {
-  GstTegraCsiBufferPool *pool = get_pool (self);
-  GstTegraCsiImportQueue *importq = get_import_queue (self);
+  GstTegraCsiCaptureQueue *queue = get_queue (self);
   guint queued = 0, buffers = 0;
   guint64 delayed = 0;
   GstStructure *s;
 
-  if (pool) {
-    queued = gst_tegra_csi_buffer_pool_get_queued (pool);
-    buffers = gst_tegra_csi_buffer_pool_get_count (pool);
-    delayed = gst_tegra_csi_buffer_pool_get_delayed (pool);
-    gst_object_unref (pool);
-  }
-  if (importq) {
-    queued = gst_tegra_csi_import_queue_get_queued (importq);
-    buffers = gst_tegra_csi_import_queue_get_count (importq);
-    delayed = gst_tegra_csi_import_queue_get_delayed (importq);
-    gst_object_unref (importq);
+  if (queue) {
+    gst_tegra_csi_capture_queue_get_stats (queue, &queued, &buffers,
+        &delayed);
+    g_object_unref (queue);
   }
 
   GST_OBJECT_LOCK (self);
@@ -1324,22 +982,16 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       break;
     }
     case PROP_TIMEOUT:{
-      GstTegraCsiBufferPool *pool;
-      GstTegraCsiImportQueue *importq;
+      GstTegraCsiCaptureQueue *queue;
 
       GST_OBJECT_LOCK (self);
       self->timeout = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
-      pool = get_pool (self);
-      if (pool) {
-        gst_tegra_csi_buffer_pool_set_timeout (pool, g_value_get_uint (value));
-        gst_object_unref (pool);
-      }
-      importq = get_import_queue (self);
-      if (importq) {
-        gst_tegra_csi_import_queue_set_timeout (importq,
+      queue = get_queue (self);
+      if (queue) {
+        gst_tegra_csi_capture_queue_set_timeout (queue,
             g_value_get_uint (value));
-        gst_object_unref (importq);
+        g_object_unref (queue);
       }
       break;
     }
@@ -1370,6 +1022,7 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (object);
+  GstTegraCsiDevice *device;
 
   switch (prop_id) {
     case PROP_DEVICE:
@@ -1377,24 +1030,18 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, self->device_path);
       GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_DEVICE_NAME:{
-      GstTegraCsiDevice *device = get_device (self);
-
+    case PROP_DEVICE_NAME:
+      device = get_device (self);
       g_value_set_string (value, device ?
           gst_tegra_csi_device_get_card (device) : NULL);
-      if (device)
-        gst_object_unref (device);
+      g_clear_object (&device);
       break;
-    }
-    case PROP_DEVICE_FD:{
-      GstTegraCsiDevice *device = get_device (self);
-
+    case PROP_DEVICE_FD:
+      device = get_device (self);
       g_value_set_int (value, device ? gst_tegra_csi_device_get_fd (device) :
           -1);
-      if (device)
-        gst_object_unref (device);
+      g_clear_object (&device);
       break;
-    }
     case PROP_IO_MODE:
       GST_OBJECT_LOCK (self);
       g_value_set_enum (value, self->io_mode);
@@ -1451,125 +1098,187 @@ gst_tegra_csi_src_finalize (GObject * object)
   gst_tegra_csi_clock_sync_clear (&self->clock_sync);
   gst_tegra_csi_caps_probe_clear (&self->probe);
   gst_clear_caps (&self->requested);
-  gst_clear_caps (&self->configured);
+  gst_tegra_csi_caps_configured_clear (&self->cfg);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+/* The properties; blurbs are one sentence, the details in the gtk-doc
+ * comments. */
 static void
-gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
+install_properties (GObjectClass * gobject_class)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
-  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
-  GstPadTemplate *templ;
-  GstCaps *caps;
-
-  gobject_class->set_property = gst_tegra_csi_src_set_property;
-  gobject_class->get_property = gst_tegra_csi_src_get_property;
-  gobject_class->finalize = gst_tegra_csi_src_finalize;
-
+  /**
+   * GstTegraCsiSrc:device:
+   *
+   * Path of the V4L2 video capture device node to open, single- or
+   * multi-planar (the single-planar interface when a node has both).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_DEVICE,
       g_param_spec_string ("device", "Device",
-          "Path of the V4L2 video capture device node to open. "
-          "Default: " DEFAULT_DEVICE ".", DEFAULT_DEVICE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          "Path of the V4L2 video capture device node to open.",
+          DEFAULT_DEVICE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstTegraCsiSrc:device-name:
+   *
+   * The card name the driver reports for the open device
+   * (VIDIOC_QUERYCAP), or %NULL while the device is closed.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
       g_param_spec_string ("device-name", "Device Name",
-          "Card name the driver reports for the open device (VIDIOC_QUERYCAP), "
-          "or NULL while the device is closed.", NULL,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "Card name of the open device (VIDIOC_QUERYCAP), NULL while it is "
+          "closed.", NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstTegraCsiSrc:device-fd:
+   *
+   * The file descriptor of the open device, or -1 while it is closed.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_DEVICE_FD,
       g_param_spec_int ("device-fd", "Device File Descriptor",
-          "File descriptor of the open device, or -1 while it is closed "
-          "(from -1 to the largest int).", -1, G_MAXINT, -1,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "File descriptor of the open device, -1 while it is closed.", -1,
+          G_MAXINT, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstTegraCsiSrc:io-mode:
+   *
+   * How frames reach the pipeline: auto exports dma-bufs when the device
+   * supports VIDIOC_EXPBUF and maps the buffers otherwise; mmap maps them;
+   * dmabuf exports them and fails if the device cannot; dmabuf-import
+   * captures into the dma-bufs of downstream's buffer pool (v4l2 elements
+   * with io-mode=dmabuf, kmssink, an application's pool) and fails without
+   * one; userptr captures into the memory of downstream's pool, or of a
+   * page-aligned system-memory pool of the element's when downstream
+   * offers none, and fails with a specific message on memory the device
+   * cannot use (misaligned, too small, device-mapped VM_PFNMAP memory
+   * such as DRM dumb buffers).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_IO_MODE,
       g_param_spec_enum ("io-mode", "I/O Mode",
-          "How frames reach the pipeline: auto exports dma-bufs when the "
-          "device supports VIDIOC_EXPBUF and maps the buffers otherwise; "
-          "mmap maps them; dmabuf exports them and fails if the device "
-          "cannot; dmabuf-import captures into the dma-bufs of downstream's "
-          "buffer pool (v4l2 elements with io-mode=dmabuf, kmssink, an "
-          "application's pool) and fails without one; userptr captures "
-          "into the memory of downstream's pool, or of a page-aligned "
-          "system-memory pool of the element's when downstream offers none, "
-          "and fails with a specific message on memory the device cannot "
-          "use (misaligned, too small, device-mapped VM_PFNMAP memory such "
-          "as DRM dumb buffers). Default: auto.", GST_TYPE_TEGRA_CSI_IO_MODE,
-          DEFAULT_IO_MODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          "How frames reach the pipeline: the driver's buffers exported or "
+          "mapped, or downstream's buffers filled by the driver.",
+          GST_TYPE_TEGRA_CSI_IO_MODE, DEFAULT_IO_MODE, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstTegraCsiSrc:capture-buffers:
+   *
+   * The most buffers the driver may hold. The element starts with 4, or 2
+   * more than downstream needs, but not above this, and adds one
+   * (VIDIOC_CREATE_BUFS) whenever downstream holds them all, up to this;
+   * beyond it the driver drops frames (see
+   * #GstTegraCsiSrc:copy-on-starvation). In io-mode=dmabuf-import and
+   * userptr it is the most buffers queued to the driver at once; the other
+   * pool is asked for that many plus the minimum downstream needs. 0 is
+   * automatic: at most twice the starting number (import modes: the
+   * starting number). 1 is taken as 2.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_CAPTURE_BUFFERS,
       g_param_spec_uint ("capture-buffers", "Capture Buffers",
-          "Most buffers the driver may hold. The element starts with 4, or 2 "
-          "more than downstream needs, but not above this, and adds one "
-          "(VIDIOC_CREATE_BUFS) whenever downstream holds them all, up to "
-          "this; beyond it the driver drops frames (see copy-on-starvation). "
-          "In io-mode=dmabuf-import and userptr it is the most buffers "
-          "queued to the driver at once; the other pool is asked for that "
-          "many plus the minimum downstream needs. 0 = automatic: at most "
-          "twice the starting number (import modes: the starting number). "
-          "From 0 to 32. Default: 0.", 0, MAX_CAPTURE_BUFFERS, DEFAULT_CAPTURE_BUFFERS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          "Most buffers the driver may hold, 2 to 32, or 0 for twice the "
+          "starting number.", 0, MAX_CAPTURE_BUFFERS,
+          DEFAULT_CAPTURE_BUFFERS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+          | GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstTegraCsiSrc:extra-controls:
+   *
+   * V4L2 controls to set, as a structure whose field names are the control
+   * names v4l2-ctl uses and whose values are integers or booleans, for
+   * example "c,exposure=10000,test_pattern=1". Applied when the device
+   * opens and at once when set while it is open. A control that does not
+   * exist or refuses the value gives a warning message naming it.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_EXTRA_CONTROLS,
       g_param_spec_boxed ("extra-controls", "Extra Controls",
-          "V4L2 controls to set, as a structure whose field names are the "
-          "control names v4l2-ctl uses and whose values are integers or "
-          "booleans, for example \"c,exposure=10000,test_pattern=1\". "
-          "Applied when the device opens and at once when set while it is "
-          "open. Default: none.", GST_TYPE_STRUCTURE,
+          "V4L2 controls to set by their v4l2-ctl names, as a structure "
+          "such as c,exposure=10000.", GST_TYPE_STRUCTURE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstTegraCsiSrc:timeout:
+   *
+   * Time in milliseconds without a frame, while buffers are queued to the
+   * driver, after which the sensor counts as stalled and the element posts
+   * an error instead of waiting for ever.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Timeout",
-          "Time in milliseconds without a frame, while buffers are queued to "
-          "the driver, after which the sensor counts as stalled and the "
-          "element posts an error instead of waiting for ever. From 1 to "
-          "3600000. Default: 5000.", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT,
+          "Milliseconds without a frame, while buffers are queued, before "
+          "the element posts a stall error.", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstTegraCsiSrc:error-frames:
+   *
+   * What to do with a frame the driver flags with V4L2_BUF_FLAG_ERROR:
+   * drop it, or push it with %GST_BUFFER_FLAG_CORRUPTED set (mark). Either
+   * way it is counted in stats errored.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_ERROR_FRAMES,
       g_param_spec_enum ("error-frames", "Error Frames",
           "What to do with a frame the driver flags with "
-          "V4L2_BUF_FLAG_ERROR: drop it, or push it with "
-          "GST_BUFFER_FLAG_CORRUPTED set (mark). Default: drop.",
-          GST_TYPE_TEGRA_CSI_ERROR_FRAMES, DEFAULT_ERROR_FRAMES,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          "V4L2_BUF_FLAG_ERROR.", GST_TYPE_TEGRA_CSI_ERROR_FRAMES,
+          DEFAULT_ERROR_FRAMES, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstTegraCsiSrc:stats:
+   *
+   * Counters since the element started: captured (frames dequeued from
+   * the driver), dropped (frames missing from the driver's sequence
+   * numbers), errored (frames flagged V4L2_BUF_FLAG_ERROR), bytes-copied
+   * (bytes the element copied: default-layout copies and
+   * copy-on-starvation), delayed-returns (buffers whose return to the
+   * driver waited for a memory still referenced elsewhere), all guint64;
+   * queued (guint, buffers queued to the driver now) and buffers (guint,
+   * buffers the driver has now, grown by VIDIOC_CREATE_BUFS).
+   *
+   * Since: 0.1 (delayed-returns: 0.2)
+   */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Counters since the element started: captured (frames dequeued "
-          "from the driver), dropped (frames missing from the driver's "
-          "sequence numbers), errored (frames flagged V4L2_BUF_FLAG_ERROR), "
-          "bytes-copied (bytes the element copied: 0 unless "
-          "copy-on-starvation is on), delayed-returns (buffers whose return to "
-          "the driver waited for a memory still referenced elsewhere), all "
-          "guint64, queued (guint, buffers "
-          "queued to the driver now) and buffers (guint, buffers the driver "
-          "has now, grown by VIDIOC_CREATE_BUFS).", GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "Counters since the element started: frames captured, dropped and "
+          "errored, bytes copied, delayed returns, buffers queued and held.",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstTegraCsiSrc:copy-on-starvation:
+   *
+   * When downstream holds every buffer but the one just captured and no
+   * more can be added (capture-buffers reached), push a system-memory copy
+   * of that frame and give its buffer back to the driver at once, so that
+   * the driver is not left without one. Every byte copied is counted in
+   * stats bytes-copied. Off: nothing is copied for starvation; the driver
+   * drops frames while it has no buffer, counted in stats dropped and
+   * posted as QoS.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_COPY_ON_STARVATION,
       g_param_spec_boolean ("copy-on-starvation", "Copy On Starvation",
-          "When downstream holds every buffer but the one just captured "
-          "and no more can be added (capture-buffers reached), push a "
-          "system-memory copy of that frame and give its buffer back to "
-          "the driver at once, so that the driver is not left without one. "
-          "Every "
-          "byte copied is counted in stats bytes-copied. Off: nothing is "
-          "ever copied; the driver drops frames while it has no buffer, "
-          "counted in stats dropped and posted as QoS. Default: off.",
+          "Whether to push a copy of the frame that would leave the driver "
+          "without a buffer rather than let it drop frames.",
           DEFAULT_COPY_ON_STARVATION, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
@@ -1587,9 +1296,25 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_PIXEL_ASPECT_RATIO,
       gst_param_spec_fraction ("pixel-aspect-ratio", "Pixel Aspect Ratio",
           "Pixel aspect ratio of the raw caps, overriding the device's "
-          "(VIDIOC_CROPCAP); 0/1 means the device's.", 0, 1, G_MAXINT, 1, 0,
+          "(VIDIOC_CROPCAP) unless 0/1.", 0, 1, G_MAXINT, 1, 0,
           1, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+}
+
+static void
+gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
+  GstPadTemplate *templ;
+  GstCaps *caps;
+
+  gobject_class->set_property = gst_tegra_csi_src_set_property;
+  gobject_class->get_property = gst_tegra_csi_src_get_property;
+  gobject_class->finalize = gst_tegra_csi_src_finalize;
+  install_properties (gobject_class);
 
   gst_element_class_set_static_metadata (element_class,
       "Tegra CSI video source", "Source/Video",
@@ -1628,8 +1353,8 @@ gst_tegra_csi_src_init (GstTegraCsiSrc * self)
   self->timeout = DEFAULT_TIMEOUT;
   self->error_frames = DEFAULT_ERROR_FRAMES;
   self->copy_on_starvation = DEFAULT_COPY_ON_STARVATION;
-  self->frame_duration = GST_CLOCK_TIME_NONE;
   self->par_d = 1;
+  self->frame_duration = GST_CLOCK_TIME_NONE;
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <linux/videodev2.h>
 
+#include "gsttegracsidebug.h"
 #include "gsttegracsiformat.h"
 
 #define PROVIDER "tegracsideviceprovider"
@@ -619,6 +620,9 @@ static Suite *
 deviceprovider_suite (gboolean guest)
 {
   Suite *s = suite_create ("tegracsi-deviceprovider");
+
+  /* the format table is linked in without the plugin */
+  gst_tegra_csi_debug_init ();
   TCase *host = tcase_create ("host");
   TCase *tc;
 

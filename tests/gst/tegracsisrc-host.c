@@ -7,6 +7,7 @@
 #include <gst/video/video.h>
 #include <string.h>
 
+#include "gsttegracsidebug.h"
 #include "gsttegracsiformat.h"
 
 /* Every fourcc of the table maps to caps that map back to a row with the
@@ -295,6 +296,10 @@ GST_START_TEST (test_property_docs)
         "%s: nick '%s' is not Title Case", p->name, g_param_spec_get_nick (p));
     fail_unless (strlen (blurb) > 20 && g_str_has_suffix (blurb, "."),
         "%s: blurb is not a full sentence", p->name);
+    /* one sentence in gst-inspect-1.0; details go in the gtk-doc comment */
+    fail_unless (strstr (blurb, ". ") == NULL && strchr (blurb, ';') ==
+        NULL && g_ascii_isupper (blurb[0]), "%s: blurb is not one sentence: "
+        "%s", p->name, blurb);
     fail_unless ((p->flags & G_PARAM_STATIC_STRINGS) ==
         G_PARAM_STATIC_STRINGS, "%s: not static strings", p->name);
     if (p->flags & G_PARAM_WRITABLE)
@@ -332,6 +337,28 @@ GST_START_TEST (test_gst_inspect)
   for (i = 0; i < G_N_ELEMENTS (props); i++)
     fail_unless (strstr (out, props[i]) != NULL, "'%s' not in gst-inspect",
         props[i]);
+  {
+    /* each property's line is its one-sentence blurb */
+    GstElement *src = gst_element_factory_make ("tegracsisrc", NULL);
+    GParamSpec **specs;
+    guint n;
+
+    specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (src), &n);
+    for (i = 0; i < n; i++) {
+      gchar *line;
+
+      if (specs[i]->owner_type != G_OBJECT_TYPE (src))
+        continue;
+      line = g_strdup_printf ("%s : %s", specs[i]->name,
+          g_param_spec_get_blurb (specs[i]));
+      fail_unless (strstr (out, line) != NULL || strstr (out,
+              g_param_spec_get_blurb (specs[i])) != NULL,
+          "gst-inspect shows no blurb line for %s", specs[i]->name);
+      g_free (line);
+    }
+    g_free (specs);
+    gst_object_unref (src);
+  }
   g_free (out);
 }
 
@@ -401,6 +428,8 @@ tegracsisrc_host_suite (void)
   Suite *s = suite_create ("tegracsisrc-host");
   TCase *tc = tcase_create ("host");
 
+  /* the format table is linked in without the plugin */
+  gst_tegra_csi_debug_init ();
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_format_table_roundtrip);
   tcase_add_test (tc, test_format_names);
