@@ -337,17 +337,16 @@ choose_memory (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
   return TRUE;
 }
 
-/* The caps of @device, for get_caps(). */
+/* The caps of @device, for get_caps(), with the memory:DMABuf feature
+ * when @dmabuf. */
 static gboolean
-probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device, gint par_n,
-    gint par_d)
+probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
+    gboolean dmabuf, gint par_n, gint par_d)
 {
   GstCaps *probed;
 
   gst_tegra_csi_caps_probe_clear (&self->probe);
-  gst_tegra_csi_caps_probe_init (&self->probe, device,
-      self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
-      self->alloc.import_memory == V4L2_MEMORY_DMABUF);
+  gst_tegra_csi_caps_probe_init (&self->probe, device, dmabuf);
   if (par_n > 0) {
     self->probe.par_n = par_n;
     self->probe.par_d = par_d;
@@ -369,15 +368,26 @@ probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device, gint par_n,
   return TRUE;
 }
 
+/* Whether frames of @io_mode can be dma-bufs (the probed caps then offer
+ * memory:DMABuf first; whether the device exports is known at start). */
 static gboolean
-gst_tegra_csi_src_start (GstBaseSrc * bsrc)
+io_mode_dmabuf (GstTegraCsiIoMode io_mode)
 {
-  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  return io_mode != GST_TEGRA_CSI_IO_MODE_MMAP &&
+      io_mode != GST_TEGRA_CSI_IO_MODE_USERPTR;
+}
+
+/* NULL -> READY: opens the device, applies extra-controls and probes the
+ * caps, so that a caps query in READY answers the device's. */
+static gboolean
+open_device (GstTegraCsiSrc * self)
+{
   GstTegraCsiDevice *device;
   GstStructure *controls;
   GstTegraCsiIoMode io_mode;
   gchar *path;
   gint ret, par_n, par_d;
+  gboolean ok = FALSE;
 
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->device_path);
@@ -386,44 +396,109 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
   par_d = self->par_d;
   controls = self->extra_controls ? gst_structure_copy (self->extra_controls)
       : NULL;
-  memset (&self->stats, 0, sizeof (self->stats));
   GST_OBJECT_UNLOCK (self);
 
   device = gst_tegra_csi_device_new (path);
   ret = gst_tegra_csi_device_open (device);
   if (ret < 0) {
     post_open_error (self, path, ret);
-    goto err;
+    goto out;
   }
-  if (!choose_memory (self, device, io_mode) ||
-      !probe_caps (self, device, par_n, par_d))
-    goto err;
   gst_tegra_csi_controls_apply (GST_ELEMENT (self), device, controls);
+  if (!probe_caps (self, device, io_mode_dmabuf (io_mode), par_n, par_d))
+    goto out;
 
   GST_OBJECT_LOCK (self);
-  self->device = device;
+  self->device = gst_object_ref (device);
   self->alloc.device = device;
   GST_OBJECT_UNLOCK (self);
-  self->frame_duration = GST_CLOCK_TIME_NONE;
+  GST_INFO_OBJECT (self, "opened '%s' (%s)", path,
+      gst_tegra_csi_device_get_card (device));
+  ok = TRUE;
 
-  GST_INFO_OBJECT (self, "started on '%s' (%s), %s memory", path,
-      gst_tegra_csi_device_get_card (device),
-      self->alloc.import_memory == V4L2_MEMORY_DMABUF ? "imported dma-buf" :
-      self->alloc.import_memory == V4L2_MEMORY_USERPTR ? "user" :
-      self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" :
-      "mmap");
-  g_free (path);
-  if (controls)
-    gst_structure_free (controls);
-  return TRUE;
-
-err:
-  gst_tegra_csi_device_close (device);
+out:
+  if (!ok)
+    gst_tegra_csi_device_close (device);
   gst_object_unref (device);
   g_free (path);
   if (controls)
     gst_structure_free (controls);
-  return FALSE;
+  return ok;
+}
+
+/* READY -> NULL: closes the device. */
+static void
+close_device (GstTegraCsiSrc * self)
+{
+  GstTegraCsiDevice *device;
+
+  GST_OBJECT_LOCK (self);
+  device = self->device;
+  self->device = NULL;
+  self->alloc.device = NULL;
+  gst_clear_caps (&self->probed_caps);
+  GST_OBJECT_UNLOCK (self);
+
+  if (device) {
+    gst_tegra_csi_device_close (device);
+    gst_object_unref (device);
+  }
+  gst_tegra_csi_caps_probe_clear (&self->probe);
+}
+
+static GstStateChangeReturn
+gst_tegra_csi_src_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !open_device (self))
+    return GST_STATE_CHANGE_FAILURE;
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL ||
+      (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+          ret == GST_STATE_CHANGE_FAILURE))
+    close_device (self);
+  return ret;
+}
+
+/* READY -> PAUSED: the queue is free, the io mode works; the caps are
+ * probed again when what decides them changed since the device opened. */
+static gboolean
+gst_tegra_csi_src_start (GstBaseSrc * bsrc)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstTegraCsiIoMode io_mode;
+  gint par_n, par_d;
+  gboolean dmabuf;
+
+  GST_OBJECT_LOCK (self);
+  io_mode = self->io_mode;
+  par_n = self->par_n;
+  par_d = self->par_d;
+  memset (&self->stats, 0, sizeof (self->stats));
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->device == NULL || !choose_memory (self, self->device, io_mode))
+    return FALSE;
+  dmabuf = self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
+      self->alloc.import_memory == V4L2_MEMORY_DMABUF;
+  if ((dmabuf != self->probe.dmabuf || (par_n > 0 &&
+              (par_n != self->probe.par_n || par_d != self->probe.par_d))) &&
+      !probe_caps (self, self->device, dmabuf, par_n, par_d))
+    return FALSE;
+  self->frame_duration = GST_CLOCK_TIME_NONE;
+
+  GST_INFO_OBJECT (self, "started on '%s', %s memory",
+      gst_tegra_csi_device_get_path (self->device),
+      self->alloc.import_memory == V4L2_MEMORY_DMABUF ? "imported dma-buf" :
+      self->alloc.import_memory == V4L2_MEMORY_USERPTR ? "user" :
+      self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" :
+      "mmap");
+  return TRUE;
 }
 
 /* Ends the capture queue, for a new format or a stop: the driver's queue
@@ -457,26 +532,14 @@ end_queue (GstTegraCsiSrc * self)
   return held;
 }
 
+/* PAUSED -> READY: the queue ends; the device stays open. */
 static gboolean
 gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstTegraCsiDevice *device;
 
   if (self->device)
     end_queue (self);
-
-  GST_OBJECT_LOCK (self);
-  device = self->device;
-  self->device = NULL;
-  self->alloc.device = NULL;
-  gst_clear_caps (&self->probed_caps);
-  GST_OBJECT_UNLOCK (self);
-
-  if (device) {
-    gst_tegra_csi_device_close (device);
-    gst_object_unref (device);
-  }
   gst_clear_caps (&self->requested);
   gst_tegra_csi_caps_configured_clear (&self->cfg);
   gst_tegra_csi_clock_sync_clear (&self->clock_sync);
@@ -939,12 +1002,21 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (object);
 
   switch (prop_id) {
-    case PROP_DEVICE:
+    case PROP_DEVICE:{
+      gboolean reopen;
+
       GST_OBJECT_LOCK (self);
       g_free (self->device_path);
       self->device_path = g_value_dup_string (value);
+      /* in READY the open device is the old one: open the new one */
+      reopen = self->device != NULL && GST_STATE (self) == GST_STATE_READY;
       GST_OBJECT_UNLOCK (self);
+      if (reopen) {
+        close_device (self);
+        open_device (self);
+      }
       break;
+    }
     case PROP_IO_MODE:
       GST_OBJECT_LOCK (self);
       self->io_mode = g_value_get_enum (value);
@@ -1326,6 +1398,8 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
   gst_element_class_add_pad_template (element_class, templ);
   gst_caps_unref (caps);
 
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_tegra_csi_src_change_state);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_start);
   basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_stop);
   basesrc_class->get_caps = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_get_caps);
