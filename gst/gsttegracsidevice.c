@@ -925,6 +925,25 @@ control_key (const gchar * name)
 }
 
 /**
+ * gst_tegra_csi_device_query_control:
+ * @self: an open device
+ * @id: a control id
+ * @ctrl: (out caller-allocates): its description
+ *
+ * Describes one control with VIDIOC_QUERY_EXT_CTRL.
+ *
+ * Returns: 0, or -EINVAL when the device has no such control.
+ */
+gint
+gst_tegra_csi_device_query_control (GstTegraCsiDevice * self, guint32 id,
+    struct v4l2_query_ext_ctrl *ctrl)
+{
+  memset (ctrl, 0, sizeof (*ctrl));
+  ctrl->id = id;
+  return xioctl (self, VIDIOC_QUERY_EXT_CTRL, ctrl);
+}
+
+/**
  * gst_tegra_csi_device_find_control:
  * @self: an open device
  * @name: a control name as v4l2-ctl spells it (`drop_next_frames`; dashes
@@ -986,9 +1005,11 @@ control_is_64bit (GstTegraCsiDevice * self, guint32 id)
  * gst_tegra_csi_device_set_control:
  * @self: an open device
  * @id: a control id
- * @value: the new value (integer, boolean, menu or button controls)
+ * @value: the new value (integer, 64-bit integer, boolean, bitmask, menu
+ *   index or button controls)
  *
- * Sets one control with VIDIOC_S_EXT_CTRLS.
+ * Sets one control with VIDIOC_S_EXT_CTRLS (a 64-bit value for
+ * `V4L2_CTRL_TYPE_INTEGER64`, as VIDIOC_QUERY_EXT_CTRL says).
  *
  * Returns: 0 or -errno.
  */
@@ -1012,6 +1033,67 @@ gst_tegra_csi_device_set_control (GstTegraCsiDevice * self, guint32 id,
     LOG_FAILURE (self, "VIDIOC_S_EXT_CTRLS", ret);
 
   return ret;
+}
+
+/**
+ * gst_tegra_csi_device_set_control_string:
+ * @self: an open device
+ * @id: a control of type `V4L2_CTRL_TYPE_STRING`
+ * @value: the new string (the control's length limits apply)
+ *
+ * Sets one string control with VIDIOC_S_EXT_CTRLS.
+ *
+ * Returns: 0 or -errno (-ERANGE: too short or too long).
+ */
+gint
+gst_tegra_csi_device_set_control_string (GstTegraCsiDevice * self, guint32 id,
+    const gchar * value)
+{
+  struct v4l2_ext_control ctrl = {.id = id,.size = strlen (value) + 1,
+    .string = (gchar *) value
+  };
+  struct v4l2_ext_controls ctrls = {.which = V4L2_CTRL_WHICH_CUR_VAL,
+    .count = 1,.controls = &ctrl
+  };
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_S_EXT_CTRLS, &ctrls);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_S_EXT_CTRLS", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_find_menu_entry:
+ * @self: an open device
+ * @ctrl: a menu control (`V4L2_CTRL_TYPE_MENU`), from
+ *   gst_tegra_csi_device_find_control()
+ * @name: the name of an entry (case is ignored)
+ * @index: (out): its index, the control's value for that entry
+ *
+ * Looks @name up among the entries VIDIOC_QUERYMENU lists (entries the
+ * driver skips are not listed).
+ *
+ * Returns: 0, or -ENOENT when the menu has no such entry.
+ */
+gint
+gst_tegra_csi_device_find_menu_entry (GstTegraCsiDevice * self,
+    const struct v4l2_query_ext_ctrl *ctrl, const gchar * name,
+    gint64 * index)
+{
+  gint64 i;
+
+  for (i = ctrl->minimum; i <= ctrl->maximum; i++) {
+    struct v4l2_querymenu menu = {.id = ctrl->id,.index = i };
+
+    if (xioctl (self, VIDIOC_QUERYMENU, &menu) == 0 &&
+        g_ascii_strcasecmp ((const gchar *) menu.name, name) == 0) {
+      *index = i;
+      return 0;
+    }
+  }
+  return -ENOENT;
 }
 
 /**

@@ -100,11 +100,21 @@ gint gst_tegra_csi_device_stream_on (GstTegraCsiDevice * self);
 
 gint gst_tegra_csi_device_stream_off (GstTegraCsiDevice * self);
 
+gint gst_tegra_csi_device_query_control (GstTegraCsiDevice * self,
+    guint32 id, struct v4l2_query_ext_ctrl *ctrl);
+
 gint gst_tegra_csi_device_find_control (GstTegraCsiDevice * self,
     const gchar * name, struct v4l2_query_ext_ctrl *ctrl);
 
 gint gst_tegra_csi_device_set_control (GstTegraCsiDevice * self,
     guint32 id, gint64 value);
+
+gint gst_tegra_csi_device_set_control_string (GstTegraCsiDevice * self,
+    guint32 id, const gchar * value);
+
+gint gst_tegra_csi_device_find_menu_entry (GstTegraCsiDevice * self,
+    const struct v4l2_query_ext_ctrl *ctrl, const gchar * name,
+    gint64 * index);
 
 gint gst_tegra_csi_device_get_control (GstTegraCsiDevice * self,
     guint32 id, gint64 * value);

@@ -63,6 +63,7 @@
 #include "gsttegracsiallocation.h"
 #include "gsttegracsicaps.h"
 #include "gsttegracsicapturequeue.h"
+#include "gsttegracsicolorbalance.h"
 #include "gsttegracsiclock.h"
 #include "gsttegracsicontrols.h"
 #include "gsttegracsicopier.h"
@@ -103,6 +104,14 @@ enum
   PROP_PIXEL_ASPECT_RATIO,
 };
 
+enum
+{
+  SIGNAL_PREPARE_FORMAT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 struct _GstTegraCsiSrc
 {
   GstPushSrc parent;
@@ -123,6 +132,9 @@ struct _GstTegraCsiSrc
    * read them under the lock and take a reference. */
   GstTegraCsiDevice *device;
   GstTegraCsiCaptureQueue *queue;
+  /* GstColorBalanceChannels of the open device: written in open_device()
+   * and close_device() (state changes) only. */
+  GList *channels;
 
   /* Written in start() only; probed_caps also cleared in stop(), both
    * under the object lock since get_caps() reads it from any thread. */
@@ -143,8 +155,13 @@ struct _GstTegraCsiSrc
   GstTegraCsiStats stats;
 };
 
+static void gst_tegra_csi_src_color_balance_init (GstColorBalanceInterface *
+    iface);
+
 #define gst_tegra_csi_src_parent_class parent_class
-G_DEFINE_TYPE (GstTegraCsiSrc, gst_tegra_csi_src, GST_TYPE_PUSH_SRC);
+G_DEFINE_TYPE_WITH_CODE (GstTegraCsiSrc, gst_tegra_csi_src, GST_TYPE_PUSH_SRC,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_COLOR_BALANCE,
+        gst_tegra_csi_src_color_balance_init));
 GST_ELEMENT_REGISTER_DEFINE (tegracsisrc, "tegracsisrc", GST_RANK_NONE,
     GST_TYPE_TEGRA_CSI_SRC);
 
@@ -408,6 +425,7 @@ open_device (GstTegraCsiSrc * self)
   if (!probe_caps (self, device, io_mode_dmabuf (io_mode), par_n, par_d))
     goto out;
 
+  self->channels = gst_tegra_csi_color_balance_probe (device);
   GST_OBJECT_LOCK (self);
   self->device = gst_object_ref (device);
   self->alloc.device = device;
@@ -444,6 +462,7 @@ close_device (GstTegraCsiSrc * self)
     gst_object_unref (device);
   }
   gst_tegra_csi_caps_probe_clear (&self->probe);
+  g_clear_pointer (&self->channels, gst_tegra_csi_color_balance_free);
 }
 
 static GstStateChangeReturn
@@ -637,6 +656,10 @@ configure (GstTegraCsiSrc * self, GstCaps * fixated)
   held = end_queue (self);
   gst_clear_caps (&self->requested);
   gst_tegra_csi_caps_configured_clear (cfg);
+
+  /* the application's last word before the format is set */
+  g_signal_emit (self, signals[SIGNAL_PREPARE_FORMAT], 0,
+      gst_tegra_csi_device_get_fd (self->device), fixated);
 
   if (!gst_tegra_csi_caps_configure (self->device, &self->probe, fixated,
           held, cfg, &warning, &error)) {
@@ -971,6 +994,62 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
 }
 
 /* ------------------------------------------------------------------ */
+/* GstColorBalance (gsttegracsicolorbalance.c): the device's brightness,
+ * contrast, saturation and hue, while it is open (READY and up). */
+
+static const GList *
+gst_tegra_csi_src_list_channels (GstColorBalance * balance)
+{
+  return GST_TEGRA_CSI_SRC (balance)->channels;
+}
+
+static void
+gst_tegra_csi_src_set_channel (GstColorBalance * balance,
+    GstColorBalanceChannel * channel, gint value)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (balance);
+  GstTegraCsiDevice *device = get_device (self);
+
+  if (device && gst_tegra_csi_color_balance_set (device, channel, value))
+    gst_color_balance_value_changed (balance, channel, value);
+  else
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Device '%s' did not take %s=%d.", device ?
+            gst_tegra_csi_device_get_path (device) : "(closed)",
+            channel->label, value), (NULL));
+  g_clear_object (&device);
+}
+
+static gint
+gst_tegra_csi_src_get_channel (GstColorBalance * balance,
+    GstColorBalanceChannel * channel)
+{
+  GstTegraCsiDevice *device = get_device (GST_TEGRA_CSI_SRC (balance));
+  gint value = channel->min_value;
+
+  if (device) {
+    value = gst_tegra_csi_color_balance_get (device, channel);
+    gst_object_unref (device);
+  }
+  return value;
+}
+
+static GstColorBalanceType
+gst_tegra_csi_src_get_balance_type (G_GNUC_UNUSED GstColorBalance * balance)
+{
+  return GST_COLOR_BALANCE_HARDWARE;
+}
+
+static void
+gst_tegra_csi_src_color_balance_init (GstColorBalanceInterface * iface)
+{
+  iface->list_channels = gst_tegra_csi_src_list_channels;
+  iface->set_value = gst_tegra_csi_src_set_channel;
+  iface->get_value = gst_tegra_csi_src_get_channel;
+  iface->get_balance_type = gst_tegra_csi_src_get_balance_type;
+}
+
+/* ------------------------------------------------------------------ */
 /* GObject */
 
 static GstStructure *
@@ -1171,6 +1250,7 @@ gst_tegra_csi_src_finalize (GObject * object)
   gst_tegra_csi_caps_probe_clear (&self->probe);
   gst_clear_caps (&self->requested);
   gst_tegra_csi_caps_configured_clear (&self->cfg);
+  gst_tegra_csi_color_balance_free (self->channels);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1387,6 +1467,24 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
   gobject_class->get_property = gst_tegra_csi_src_get_property;
   gobject_class->finalize = gst_tegra_csi_src_finalize;
   install_properties (gobject_class);
+
+  /**
+   * GstTegraCsiSrc::prepare-format:
+   * @tegracsisrc: the element
+   * @fd: the file descriptor of the open device
+   * @caps: the caps whose format is about to be set
+   *
+   * Emitted in the streaming thread right before the element sets the
+   * format of @caps with VIDIOC_S_FMT (at each negotiation that changes
+   * the format): the place to configure what the element does not, such
+   * as the links and subdevice formats of a media-controller pipeline,
+   * through @fd. As v4l2src's signal of the same name.
+   *
+   * Since: 0.2
+   */
+  signals[SIGNAL_PREPARE_FORMAT] = g_signal_new ("prepare-format",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_INT, GST_TYPE_CAPS);
 
   gst_element_class_set_static_metadata (element_class,
       "Tegra CSI video source", "Source/Video",

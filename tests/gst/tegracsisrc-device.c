@@ -28,6 +28,7 @@ tegracsisrc_device_suite (void)
     tcs_add_format_tests (tc);
     tcs_add_layout_tests (tc);
     tcs_add_caps_tests (tc);
+    tcs_add_parity_tests (tc);
     tcs_add_timestamp_tests (tc);
     tcs_add_lifecycle_tests (tc);
     tcs_add_error_tests (tc);

@@ -14,6 +14,9 @@ void tcs_add_format_tests (TCase * tc);
 /* tegracsisrc-device-caps.c */
 void tcs_add_caps_tests (TCase * tc);
 
+/* tegracsisrc-device-parity.c */
+void tcs_add_parity_tests (TCase * tc);
+
 /* tegracsisrc-device-layout.c */
 void tcs_add_layout_tests (TCase * tc);
 
