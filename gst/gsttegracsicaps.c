@@ -199,7 +199,8 @@ probe_format (GstTegraCsiDevice * device, const GstTegraCsiFormat * format,
     probe_raw_fields (device, format, w, h, csc, probe->bottom_first, extras);
   }
 
-  for (i = 0; i < sizes->len; i++) {
+  /* cropped frames have the crop's size only (below) */
+  for (i = 0; i < sizes->len && probe->crop_width == 0; i++) {
     const struct v4l2_frmsizeenum *sz =
         &g_array_index (sizes, struct v4l2_frmsizeenum, i);
     GstStructure *s = gst_tegra_csi_format_to_structure (format);
@@ -222,14 +223,19 @@ probe_format (GstTegraCsiDevice * device, const GstTegraCsiFormat * format,
     gst_caps_append_structure (caps, s);
   }
 
-  if (sizes->len == 0) {
-    /* No size enumeration: whatever TRY_FMT accepts. */
+  if (sizes->len == 0 || probe->crop_width) {
+    /* No size enumeration: whatever TRY_FMT accepts; cropped: the crop's
+     * size. */
     GstStructure *s = gst_tegra_csi_format_to_structure (format);
 
     gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
         "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
-    set_framerates (device, s, format->fourcc, 0, 0);
+    set_framerates (device, s, format->fourcc, probe->crop_width,
+        probe->crop_height);
     copy_fields (extras, s);
+    if (probe->crop_width)
+      gst_structure_set (s, "width", G_TYPE_INT, probe->crop_width,
+          "height", G_TYPE_INT, probe->crop_height, NULL);
     gst_caps_append_structure (caps, s);
   }
 

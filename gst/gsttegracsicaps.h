@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @par_d: in: denominator
  * @bottom_first: in: a frame of `V4L2_FIELD_INTERLACED` has its bottom
  *   field first (525-line standards)
+ * @crop_width: in: when not 0, the frames are cropped to this width...
+ * @crop_height: in: ...and height: every size is this one
  * @fourccs: out: (element-type guint32): every pixel format the device
  *   offers, known or not
  * @csc_fourccs: out: (element-type guint32): those whose colorimetry the
@@ -34,6 +36,7 @@ typedef struct
   gboolean dmabuf;
   gint par_n, par_d;
   gboolean bottom_first;
+  guint crop_width, crop_height;
   GArray *fourccs;
   GArray *csc_fourccs;
   gchar *offered;

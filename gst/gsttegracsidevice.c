@@ -652,6 +652,69 @@ gst_tegra_csi_device_get_pixel_aspect (GstTegraCsiDevice * self,
 }
 
 /**
+ * gst_tegra_csi_device_get_selection:
+ * @self: an open device
+ * @target: `V4L2_SEL_TGT_CROP`, `V4L2_SEL_TGT_CROP_BOUNDS`, ...
+ * @rect: (out): the rectangle
+ *
+ * Reads a selection rectangle with VIDIOC_G_SELECTION; for the crop
+ * bounds, VIDIOC_CROPCAP's bounds when the driver has no selection API.
+ *
+ * Returns: 0 or -errno (-ENOTTY, -EINVAL, -ENODATA: no such rectangle).
+ */
+gint
+gst_tegra_csi_device_get_selection (GstTegraCsiDevice * self, guint32 target,
+    struct v4l2_rect *rect)
+{
+  struct v4l2_selection sel = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+    .target = target
+  };
+  gint ret = xioctl (self, VIDIOC_G_SELECTION, &sel);
+
+  if (ret == 0) {
+    *rect = sel.r;
+    return 0;
+  }
+  if (target == V4L2_SEL_TGT_CROP_BOUNDS) {
+    struct v4l2_cropcap cropcap = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+
+    if (xioctl (self, VIDIOC_CROPCAP, &cropcap) == 0) {
+      *rect = cropcap.bounds;
+      return 0;
+    }
+  }
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_set_selection:
+ * @self: an open device
+ * @target: `V4L2_SEL_TGT_CROP`, ...
+ * @rect: (inout): the wanted rectangle; on return the one the driver set
+ *
+ * Sets a selection rectangle with VIDIOC_S_SELECTION (the single-planar
+ * buffer type, which the V4L2 specification asks for both interfaces).
+ *
+ * Returns: 0 or -errno (-ENOTTY: the driver cannot crop).
+ */
+gint
+gst_tegra_csi_device_set_selection (GstTegraCsiDevice * self, guint32 target,
+    struct v4l2_rect *rect)
+{
+  struct v4l2_selection sel = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+    .target = target,.r = *rect
+  };
+  gint ret = xioctl (self, VIDIOC_S_SELECTION, &sel);
+
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_S_SELECTION", ret);
+    return ret;
+  }
+  *rect = sel.r;
+  return 0;
+}
+
+/**
  * gst_tegra_csi_device_get_standard:
  * @self: an open device
  * @std: (out): the current video standard (`V4L2_STD_*` bits)

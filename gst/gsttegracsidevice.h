@@ -75,6 +75,12 @@ void gst_tegra_csi_device_set_stall_error (GstTegraCsiDevice * self,
 gint gst_tegra_csi_device_get_pixel_aspect (GstTegraCsiDevice * self,
     guint32 * numerator, guint32 * denominator);
 
+gint gst_tegra_csi_device_get_selection (GstTegraCsiDevice * self,
+    guint32 target, struct v4l2_rect *rect);
+
+gint gst_tegra_csi_device_set_selection (GstTegraCsiDevice * self,
+    guint32 target, struct v4l2_rect *rect);
+
 gint gst_tegra_csi_device_get_standard (GstTegraCsiDevice * self,
     guint64 * std);
 

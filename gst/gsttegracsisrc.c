@@ -67,6 +67,7 @@
 #include "gsttegracsiclock.h"
 #include "gsttegracsicontrols.h"
 #include "gsttegracsicopier.h"
+#include "gsttegracsicrop.h"
 #include "gsttegracsidebug.h"
 #include "gsttegracsidevice.h"
 #include "gsttegracsistats.h"
@@ -102,6 +103,11 @@ enum
   PROP_STATS,
   PROP_COPY_ON_STARVATION,
   PROP_PIXEL_ASPECT_RATIO,
+  PROP_CROP_TOP,
+  PROP_CROP_LEFT,
+  PROP_CROP_BOTTOM,
+  PROP_CROP_RIGHT,
+  PROP_CROP_BOUNDS,
 };
 
 enum
@@ -125,6 +131,7 @@ struct _GstTegraCsiSrc
   GstTegraCsiErrorFrames error_frames;
   gboolean copy_on_starvation;
   gint par_n, par_d;            /* 0/1: the device's */
+  guint crop_edges[4];          /* left, top, right, bottom */
 
   /* The open device and the capture queue. Written under the object lock
    * in start(), stop() and the negotiation (streaming thread), which
@@ -141,6 +148,7 @@ struct _GstTegraCsiSrc
   GstTegraCsiAllocationParams alloc;    /* io memory; device: as above */
   GstCaps *probed_caps;
   GstTegraCsiProbe probe;       /* formats offered, PAR, field order */
+  GstTegraCsiCrop crop;         /* what was cropped (object lock: bounds) */
 
   /* Negotiated state, streaming thread only. */
   GstCaps *requested;           /* the fixated caps last configured */
@@ -364,6 +372,10 @@ probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
 
   gst_tegra_csi_caps_probe_clear (&self->probe);
   gst_tegra_csi_caps_probe_init (&self->probe, device, dmabuf);
+  if (self->crop.active) {
+    self->probe.crop_width = self->crop.rect.width;
+    self->probe.crop_height = self->crop.rect.height;
+  }
   if (par_n > 0) {
     self->probe.par_n = par_n;
     self->probe.par_d = par_d;
@@ -394,8 +406,48 @@ io_mode_dmabuf (GstTegraCsiIoMode io_mode)
       io_mode != GST_TEGRA_CSI_IO_MODE_USERPTR;
 }
 
-/* NULL -> READY: opens the device, applies extra-controls and probes the
- * caps, so that a caps query in READY answers the device's. */
+/* Sets the crop of the crop-* properties on @device (the caps then
+ * follow it). */
+static gboolean
+apply_crop (GstTegraCsiSrc * self, GstTegraCsiDevice * device)
+{
+  GstTegraCsiCrop crop = { 0 };
+  GError *error = NULL;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  crop.left = self->crop_edges[0];
+  crop.top = self->crop_edges[1];
+  crop.right = self->crop_edges[2];
+  crop.bottom = self->crop_edges[3];
+  GST_OBJECT_UNLOCK (self);
+
+  ok = gst_tegra_csi_crop_apply (&crop, device, &error);
+  if (!ok)
+    post_gerror (self, GST_MESSAGE_ERROR, error);
+  GST_OBJECT_LOCK (self);
+  self->crop = crop;
+  GST_OBJECT_UNLOCK (self);
+  return ok;
+}
+
+/* Whether the crop-* properties changed since apply_crop(). */
+static gboolean
+crop_changed (GstTegraCsiSrc * self)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (self);
+  changed = self->crop_edges[0] != self->crop.left ||
+      self->crop_edges[1] != self->crop.top ||
+      self->crop_edges[2] != self->crop.right ||
+      self->crop_edges[3] != self->crop.bottom;
+  GST_OBJECT_UNLOCK (self);
+  return changed;
+}
+
+/* NULL -> READY: opens the device, applies extra-controls and the crop and
+ * probes the caps, so that a caps query in READY answers the device's. */
 static gboolean
 open_device (GstTegraCsiSrc * self)
 {
@@ -422,7 +474,8 @@ open_device (GstTegraCsiSrc * self)
     goto out;
   }
   gst_tegra_csi_controls_apply (GST_ELEMENT (self), device, controls);
-  if (!probe_caps (self, device, io_mode_dmabuf (io_mode), par_n, par_d))
+  if (!apply_crop (self, device) ||
+      !probe_caps (self, device, io_mode_dmabuf (io_mode), par_n, par_d))
     goto out;
 
   self->channels = gst_tegra_csi_color_balance_probe (device);
@@ -463,6 +516,9 @@ close_device (GstTegraCsiSrc * self)
   }
   gst_tegra_csi_caps_probe_clear (&self->probe);
   g_clear_pointer (&self->channels, gst_tegra_csi_color_balance_free);
+  GST_OBJECT_LOCK (self);
+  memset (&self->crop, 0, sizeof (self->crop));
+  GST_OBJECT_UNLOCK (self);
 }
 
 static GstStateChangeReturn
@@ -505,10 +561,15 @@ gst_tegra_csi_src_start (GstBaseSrc * bsrc)
     return FALSE;
   dmabuf = self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
       self->alloc.import_memory == V4L2_MEMORY_DMABUF;
-  if ((dmabuf != self->probe.dmabuf || (par_n > 0 &&
+  if (crop_changed (self)) {
+    if (!apply_crop (self, self->device) ||
+        !probe_caps (self, self->device, dmabuf, par_n, par_d))
+      return FALSE;
+  } else if ((dmabuf != self->probe.dmabuf || (par_n > 0 &&
               (par_n != self->probe.par_n || par_d != self->probe.par_d))) &&
-      !probe_caps (self, self->device, dmabuf, par_n, par_d))
+      !probe_caps (self, self->device, dmabuf, par_n, par_d)) {
     return FALSE;
+  }
   self->frame_duration = GST_CLOCK_TIME_NONE;
 
   GST_INFO_OBJECT (self, "started on '%s', %s memory",
@@ -662,7 +723,8 @@ configure (GstTegraCsiSrc * self, GstCaps * fixated)
       gst_tegra_csi_device_get_fd (self->device), fixated);
 
   if (!gst_tegra_csi_caps_configure (self->device, &self->probe, fixated,
-          held, cfg, &warning, &error)) {
+          held, cfg, &warning, &error) ||
+      !gst_tegra_csi_crop_reapply (&self->crop, self->device, &error)) {
     post_gerror (self, GST_MESSAGE_ERROR, error);
     return FALSE;
   }
@@ -1074,6 +1136,22 @@ build_stats (GstTegraCsiSrc * self)
   return s;
 }
 
+/* The crop_edges[] entry of a crop-* property. */
+static guint
+crop_edge (guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_CROP_LEFT:
+      return 0;
+    case PROP_CROP_TOP:
+      return 1;
+    case PROP_CROP_RIGHT:
+      return 2;
+    default:
+      return 3;
+  }
+}
+
 static void
 gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -1162,6 +1240,14 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       self->par_d = gst_value_get_fraction_denominator (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_CROP_LEFT:
+    case PROP_CROP_TOP:
+    case PROP_CROP_RIGHT:
+    case PROP_CROP_BOTTOM:
+      GST_OBJECT_LOCK (self);
+      self->crop_edges[crop_edge (prop_id)] = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1231,6 +1317,24 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
       gst_value_set_fraction (value, self->par_n, self->par_d);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_CROP_LEFT:
+    case PROP_CROP_TOP:
+    case PROP_CROP_RIGHT:
+    case PROP_CROP_BOTTOM:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->crop_edges[crop_edge (prop_id)]);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_CROP_BOUNDS:{
+      GValue bounds = G_VALUE_INIT;
+
+      GST_OBJECT_LOCK (self);
+      gst_tegra_csi_crop_get_bounds (&self->crop, &bounds);
+      GST_OBJECT_UNLOCK (self);
+      g_value_copy (&bounds, value);
+      g_value_unset (&bounds);
+      break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1451,6 +1555,84 @@ install_properties (GObjectClass * gobject_class)
           "(VIDIOC_CROPCAP) unless 0/1.", 0, 1, G_MAXINT, 1, 0,
           1, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstTegraCsiSrc:crop-top:
+   *
+   * Lines removed at the top of the crop bounds (see
+   * #GstTegraCsiSrc:crop-bounds), as v4l2src's crop-top: the element sets
+   * the crop rectangle with VIDIOC_S_SELECTION when the device opens, and
+   * the caps then have the rectangle's size (the driver does not scale). A
+   * device that cannot crop makes it an error.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_CROP_TOP,
+      g_param_spec_uint ("crop-top", "Crop Top",
+          "Lines removed at the top of the device's crop bounds.", 0,
+          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstTegraCsiSrc:crop-left:
+   *
+   * Pixels removed at the left of the crop bounds, as
+   * #GstTegraCsiSrc:crop-top.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_CROP_LEFT,
+      g_param_spec_uint ("crop-left", "Crop Left",
+          "Pixels removed at the left of the device's crop bounds.", 0,
+          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstTegraCsiSrc:crop-bottom:
+   *
+   * Lines removed at the bottom of the crop bounds, as
+   * #GstTegraCsiSrc:crop-top.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_CROP_BOTTOM,
+      g_param_spec_uint ("crop-bottom", "Crop Bottom",
+          "Lines removed at the bottom of the device's crop bounds.", 0,
+          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstTegraCsiSrc:crop-right:
+   *
+   * Pixels removed at the right of the crop bounds, as
+   * #GstTegraCsiSrc:crop-top.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_CROP_RIGHT,
+      g_param_spec_uint ("crop-right", "Crop Right",
+          "Pixels removed at the right of the device's crop bounds.", 0,
+          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstTegraCsiSrc:crop-bounds:
+   *
+   * The area the device can crop from, as four integers: left, top, width
+   * and height (VIDIOC_G_SELECTION V4L2_SEL_TGT_CROP_BOUNDS, or
+   * VIDIOC_CROPCAP's bounds); empty while the device is closed or when it
+   * has none. As v4l2src's crop-bounds.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_CROP_BOUNDS,
+      gst_param_spec_array ("crop-bounds", "Crop Bounds",
+          "Left, top, width and height of the area the device can crop "
+          "from, empty when unknown.", g_param_spec_int ("rect-value",
+              "Rectangle Value", "One of left, top, width and height.",
+              G_MININT, G_MAXINT, 0, G_PARAM_READABLE |
+              G_PARAM_STATIC_STRINGS), G_PARAM_READABLE |
+          G_PARAM_STATIC_STRINGS));
 }
 
 static void

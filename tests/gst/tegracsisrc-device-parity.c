@@ -5,7 +5,10 @@
  * extra-controls takes menu entries by name, 64-bit integers, strings and
  * buttons (vivid has one control of each type) and names every control it
  * cannot set; GstColorBalance covers the device's brightness, contrast,
- * saturation and hue (vivid has them, our driver has none).
+ * saturation and hue (vivid has them, our driver has none); the crop-*
+ * properties crop with VIDIOC_S_SELECTION and the caps follow (vivid's
+ * HDMI input crops; our driver cannot, which is an error), crop-bounds
+ * tells the area.
  */
 #include "tegracsisrc-device.h"
 #include "tcs-harness.h"
@@ -16,6 +19,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/v4l2-dv-timings.h>
 
 /* The id of the control the driver names @name, or 0. */
 static guint32
@@ -265,11 +270,114 @@ GST_START_TEST (test_color_balance)
 
 GST_END_TEST;
 
+/* ---- crop ---- */
+
+/* Sets boolean control @name of @fd. */
+static void
+set_control (gint fd, const gchar * name, gint value)
+{
+  struct v4l2_control c = {.id = control_id (fd, name),.value = value };
+
+  fail_unless (c.id != 0, "no control '%s'", name);
+  fail_unless (ioctl (fd, VIDIOC_S_CTRL, &c) == 0, "%s: %s", name,
+      g_strerror (errno));
+}
+
+/* vivid's HDMI input at 720p30 without composing or scaling: crop 100,
+ * 40, 180 and 80 pixels off the left, top, right and bottom; the frames
+ * are 1000x600, the device's crop rectangle is that one, crop-bounds is
+ * the 1280x720 frame. */
+GST_START_TEST (test_crop)
+{
+  struct v4l2_dv_timings t = V4L2_DV_BT_CEA_1280X720P30;
+  struct v4l2_selection sel = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+    .target = V4L2_SEL_TGT_CROP
+  };
+  struct v4l2_capability cap;
+  struct v4l2_input in = { 0 };
+  GValue bounds = G_VALUE_INIT;
+  gint fd = open_node (device, &cap), w = 0, h = 0;
+  guint zero = 0, i;
+  gchar *err, *str;
+  Run run;
+
+  fail_unless (fd >= 0);
+  for (in.index = 0; ioctl (fd, VIDIOC_ENUMINPUT, &in) == 0; in.index++)
+    if (in.capabilities & V4L2_IN_CAP_DV_TIMINGS)
+      break;
+  fail_unless (ioctl (fd, VIDIOC_S_INPUT, &in.index) == 0);
+  fail_unless (ioctl (fd, VIDIOC_S_DV_TIMINGS, &t) == 0);
+
+  run_start (&run, "extra-controls=\"c,enable_capture_composing=0,"
+      "enable_capture_scaler=0\" crop-left=100 crop-top=40 crop-right=180 "
+      "crop-bottom=80 num-buffers=3", "video/x-raw,format=GRAY8");
+  err = run_wait (&run, 60 * GST_SECOND, NULL, NULL);
+  g_value_init (&bounds, GST_TYPE_ARRAY);
+  g_object_get_property (G_OBJECT (run.src), "crop-bounds", &bounds);
+  ioctl (fd, VIDIOC_G_SELECTION, &sel);
+  fail_unless (err == NULL, "%s", err);
+  fail_unless_equals_int (run_count (&run), 3);
+  fail_unless (gst_structure_get_int (gst_caps_get_structure (run.rec.caps,
+              0), "width", &w));
+  fail_unless (gst_structure_get_int (gst_caps_get_structure (run.rec.caps,
+              0), "height", &h));
+  fail_unless (w == 1000 && h == 600, "caps %dx%d", w, h);
+  fail_unless (sel.r.left == 100 && sel.r.top == 40 && sel.r.width == 1000
+      && sel.r.height == 600, "crop %u x %u at %d,%d", sel.r.width,
+      sel.r.height, sel.r.left, sel.r.top);
+  str = gst_value_serialize (&bounds);
+  fail_unless_equals_string (str, "< (int)0, (int)0, (int)1280, (int)720 >");
+  g_free (str);
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (FRAME (&run, i)->stride[0], 1000);
+  run_stop (&run);
+
+  set_control (fd, "Enable Capture Composing", 1);
+  set_control (fd, "Enable Capture Scaler", 1);
+  ioctl (fd, VIDIOC_S_INPUT, &zero);
+  close (fd);
+  g_value_unset (&bounds);
+}
+
+GST_END_TEST;
+
+/* Our driver cannot crop: asking for it is an error when it opens. */
+GST_START_TEST (test_crop_refused)
+{
+  gchar *desc = g_strdup_printf ("tegracsisrc device=%s crop-top=2 ! "
+      "fakesink", device);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *want;
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipe), GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  want = g_strdup_printf ("Device '%s' cannot crop: it reports no crop "
+      "bounds (VIDIOC_G_SELECTION: ", device);
+  fail_unless (g_str_has_prefix (err->message, want), "%s", err->message);
+  g_free (want);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 void
 tcs_add_parity_tests (TCase * tc)
 {
   tcase_add_test (tc, test_prepare_format);
   tcase_add_test (tc, test_color_balance);
-  if (!ours)
+  if (ours) {
+    tcase_add_test (tc, test_crop_refused);
+  } else {
     tcase_add_test (tc, test_extra_controls_types);
+    tcase_add_test (tc, test_crop);
+  }
 }

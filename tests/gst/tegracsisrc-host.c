@@ -275,7 +275,8 @@ GST_START_TEST (test_property_docs)
 {
   static const gchar *expected[] = { "device", "device-name", "device-fd",
     "io-mode", "capture-buffers", "extra-controls", "timeout", "error-frames",
-    "stats", "copy-on-starvation", "pixel-aspect-ratio", NULL
+    "stats", "copy-on-starvation", "pixel-aspect-ratio", "crop-top",
+    "crop-left", "crop-bottom", "crop-right", "crop-bounds", NULL
   };
   GstElement *src = gst_element_factory_make ("tegracsisrc", NULL);
   GParamSpec **specs;
@@ -308,7 +309,8 @@ GST_START_TEST (test_property_docs)
           "%s: no GST_PARAM_MUTABLE_* flag", p->name);
     else
       fail_unless (g_str_equal (p->name, "device-name") ||
-          g_str_equal (p->name, "device-fd") || g_str_equal (p->name, "stats"));
+          g_str_equal (p->name, "device-fd") || g_str_equal (p->name, "stats")
+          || g_str_equal (p->name, "crop-bounds"));
   }
   fail_unless_equals_int (found, g_strv_length ((gchar **) expected));
   g_free (specs);
@@ -322,7 +324,8 @@ GST_START_TEST (test_gst_inspect)
   static const gchar *props[] = { "device ", "device-name ", "device-fd ",
     "io-mode ", "capture-buffers ", "extra-controls ", "timeout ",
     "error-frames ", "stats ", "copy-on-starvation ", "pixel-aspect-ratio ",
-    "Source/Video",
+    "crop-top ", "crop-left ", "crop-bottom ", "crop-right ", "crop-bounds ",
+    "prepare-format", "GstColorBalance", "Source/Video",
   };
   gchar *argv[] = { (gchar *) "gst-inspect-1.0", (gchar *) "tegracsisrc",
     NULL
