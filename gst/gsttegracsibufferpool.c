@@ -507,6 +507,7 @@ gst_tegra_csi_buffer_pool_start (GstBufferPool * pool)
   self->pollfd.fd = gst_tegra_csi_device_get_fd (self->device);
   gst_poll_add_fd (self->poll, &self->pollfd);
   gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  gst_poll_fd_ctl_pri (self->poll, &self->pollfd, TRUE);
   gst_poll_set_flushing (self->poll, FALSE);
 
   ret = gst_tegra_csi_device_stream_on (self->device);
@@ -660,6 +661,10 @@ again:
 
   if (ret == 0)
     return dontwait ? GST_FLOW_EOS : GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
+
+  /* An event (a source change) first; the frame stays for later. */
+  if (gst_poll_fd_has_pri (self->poll, &self->pollfd))
+    return GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE;
 
   /* Readable or in error: DQBUF tells which. */
   return GST_FLOW_OK;

@@ -38,7 +38,8 @@ gst_tegra_csi_capture_queue_default_init (G_GNUC_UNUSED
  * the driver. Streaming thread only.
  *
  * Returns: %GST_FLOW_OK; %GST_FLOW_FLUSHING; %GST_FLOW_EOS when the driver
- *   returned its last buffer; %GST_FLOW_ERROR with @error set.
+ *   returned its last buffer; %GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE
+ *   (no frame) when an event is pending; %GST_FLOW_ERROR with @error set.
  */
 GstFlowReturn
 gst_tegra_csi_capture_queue_capture (GstTegraCsiCaptureQueue * self,

@@ -16,6 +16,16 @@ G_DECLARE_INTERFACE (GstTegraCsiCaptureQueue, gst_tegra_csi_capture_queue,
     GST, TEGRA_CSI_CAPTURE_QUEUE, GObject)
 
 /**
+ * GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE:
+ *
+ * What gst_tegra_csi_capture_queue_capture() returns, without a frame,
+ * when the device has an event pending (POLLPRI: a subscribed
+ * V4L2_EVENT_SOURCE_CHANGE); dequeue it with
+ * gst_tegra_csi_device_dequeue_event().
+ */
+#define GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE GST_FLOW_CUSTOM_SUCCESS
+
+/**
  * GstTegraCsiCaptureQueueInterface:
  * @parent: the parent interface
  * @capture: see gst_tegra_csi_capture_queue_capture()

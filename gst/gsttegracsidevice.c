@@ -715,6 +715,83 @@ gst_tegra_csi_device_set_selection (GstTegraCsiDevice * self, guint32 target,
 }
 
 /**
+ * gst_tegra_csi_device_subscribe_source_change:
+ * @self: an open device
+ *
+ * Subscribes to V4L2_EVENT_SOURCE_CHANGE of the current input
+ * (VIDIOC_G_INPUT; 0 when the driver has no inputs): the device then
+ * polls POLLPRI when the input's signal changes (a new resolution or
+ * standard).
+ *
+ * Returns: 0, or -errno when the driver does not send that event.
+ */
+gint
+gst_tegra_csi_device_subscribe_source_change (GstTegraCsiDevice * self)
+{
+  struct v4l2_event_subscription sub = {.type = V4L2_EVENT_SOURCE_CHANGE };
+  guint32 input = 0;
+
+  if (xioctl (self, VIDIOC_G_INPUT, &input) == 0)
+    sub.id = input;
+  return xioctl (self, VIDIOC_SUBSCRIBE_EVENT, &sub);
+}
+
+/**
+ * gst_tegra_csi_device_dequeue_event:
+ * @self: an open device
+ * @type: (out): the event's type (`V4L2_EVENT_*`)
+ *
+ * Takes one pending event with VIDIOC_DQEVENT.
+ *
+ * Returns: 0, -ENOENT when none is pending, or another -errno.
+ */
+gint
+gst_tegra_csi_device_dequeue_event (GstTegraCsiDevice * self, guint32 * type)
+{
+  struct v4l2_event ev;
+  gint ret;
+
+  memset (&ev, 0, sizeof (ev));
+  ret = xioctl (self, VIDIOC_DQEVENT, &ev);
+  if (ret == 0)
+    *type = ev.type;
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_follow_source:
+ * @self: an open device, without buffers
+ *
+ * After a source change, sets what the current input now receives: the
+ * detected DV timings (VIDIOC_QUERY_DV_TIMINGS, VIDIOC_S_DV_TIMINGS) of a
+ * digital input, the detected standard (VIDIOC_QUERYSTD, VIDIOC_S_STD) of
+ * an analog one. Does nothing for an input that has neither (a camera).
+ */
+void
+gst_tegra_csi_device_follow_source (GstTegraCsiDevice * self)
+{
+  struct v4l2_input in = { 0 };
+  guint32 input = 0;
+
+  if (xioctl (self, VIDIOC_G_INPUT, &input) < 0)
+    return;
+  in.index = input;
+  if (xioctl (self, VIDIOC_ENUMINPUT, &in) < 0)
+    return;
+  if (in.capabilities & V4L2_IN_CAP_DV_TIMINGS) {
+    struct v4l2_dv_timings t = { 0 };
+
+    if (xioctl (self, VIDIOC_QUERY_DV_TIMINGS, &t) == 0)
+      xioctl (self, VIDIOC_S_DV_TIMINGS, &t);
+  } else if (in.capabilities & V4L2_IN_CAP_STD) {
+    v4l2_std_id std = 0;
+
+    if (xioctl (self, VIDIOC_QUERYSTD, &std) == 0 && std)
+      xioctl (self, VIDIOC_S_STD, &std);
+  }
+}
+
+/**
  * gst_tegra_csi_device_get_standard:
  * @self: an open device
  * @std: (out): the current video standard (`V4L2_STD_*` bits)

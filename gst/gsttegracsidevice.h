@@ -81,6 +81,13 @@ gint gst_tegra_csi_device_get_selection (GstTegraCsiDevice * self,
 gint gst_tegra_csi_device_set_selection (GstTegraCsiDevice * self,
     guint32 target, struct v4l2_rect *rect);
 
+gint gst_tegra_csi_device_subscribe_source_change (GstTegraCsiDevice * self);
+
+gint gst_tegra_csi_device_dequeue_event (GstTegraCsiDevice * self,
+    guint32 * type);
+
+void gst_tegra_csi_device_follow_source (GstTegraCsiDevice * self);
+
 gint gst_tegra_csi_device_get_standard (GstTegraCsiDevice * self,
     guint64 * std);
 

@@ -605,6 +605,9 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
       gst_tegra_csi_device_set_stall_error (self->device, timeout_ms, error);
       return GST_FLOW_ERROR;
     }
+    /* An event (a source change) first; the frame stays for later. */
+    if (gst_poll_fd_has_pri (self->poll, &self->pollfd))
+      return GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE;
 
     memset (&vbuf, 0, sizeof (vbuf));
     memset (planes, 0, sizeof (planes));
@@ -722,6 +725,7 @@ gst_tegra_csi_import_queue_start (GstTegraCsiImportQueue * self,
   self->pollfd.fd = gst_tegra_csi_device_get_fd (self->device);
   gst_poll_add_fd (self->poll, &self->pollfd);
   gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  gst_poll_fd_ctl_pri (self->poll, &self->pollfd, TRUE);
 
   ret = gst_tegra_csi_device_stream_on (self->device);
   if (ret < 0) {

@@ -479,6 +479,9 @@ open_device (GstTegraCsiSrc * self)
     goto out;
 
   self->channels = gst_tegra_csi_color_balance_probe (device);
+  ret = gst_tegra_csi_device_subscribe_source_change (device);
+  GST_DEBUG_OBJECT (self, "source change events: %s", ret < 0 ?
+      g_strerror (-ret) : "subscribed");
   GST_OBJECT_LOCK (self);
   self->device = gst_object_ref (device);
   self->alloc.device = device;
@@ -942,6 +945,36 @@ deliver (GstTegraCsiSrc * self, GstBuffer * buf, gboolean copy)
   return out;
 }
 
+/* The device's input changed (V4L2_EVENT_SOURCE_CHANGE): its caps are
+ * probed again and the element renegotiates from scratch, following what
+ * the input now receives. Returns FALSE when that fails (posted). */
+static gboolean
+follow_source_change (GstTegraCsiSrc * self)
+{
+  gboolean changed = FALSE;
+  gint par_n, par_d;
+  guint32 type;
+
+  while (gst_tegra_csi_device_dequeue_event (self->device, &type) == 0)
+    changed |= type == V4L2_EVENT_SOURCE_CHANGE;
+  if (!changed)
+    return TRUE;
+
+  GST_INFO_OBJECT (self, "the source of '%s' changed: renegotiating",
+      gst_tegra_csi_device_get_path (self->device));
+  end_queue (self);
+  gst_tegra_csi_device_follow_source (self->device);
+  GST_OBJECT_LOCK (self);
+  par_n = self->par_n;
+  par_d = self->par_d;
+  GST_OBJECT_UNLOCK (self);
+  if (!probe_caps (self, self->device, self->probe.dmabuf, par_n, par_d))
+    return FALSE;
+  gst_clear_caps (&self->requested);
+  gst_tegra_csi_caps_configured_clear (&self->cfg);
+  return gst_base_src_negotiate (GST_BASE_SRC (self));
+}
+
 static GstFlowReturn
 gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
@@ -961,6 +994,12 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 
   for (;;) {
     flow = gst_tegra_csi_capture_queue_capture (queue, &buf, &error);
+    if (flow == GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE) {
+      if (!follow_source_change (self) || self->queue == NULL)
+        return GST_FLOW_NOT_NEGOTIATED;
+      queue = self->queue;
+      continue;
+    }
     if (flow != GST_FLOW_OK)
       break;
 

@@ -5,9 +5,11 @@
  * carry their interlace mode, field order and buffer flags; probed caps
  * carry the colorimetry the device produces, a colorimetry asked for is
  * asked of the device (V4L2_PIX_FMT_FLAG_SET_CSC) and one it cannot
- * produce is refused. vivid's analog (TV) input gives interlaced frames of
- * non-square pixels; its webcam input converts colorimetry; our driver
- * does neither.
+ * produce is refused; a source change (V4L2_EVENT_SOURCE_CHANGE) makes
+ * the element renegotiate. vivid's analog (TV) input gives interlaced
+ * frames of non-square pixels; its webcam input converts colorimetry and
+ * sends a source change when its Colorspace control changes; our driver
+ * does none of that.
  */
 #include "tegracsisrc-device.h"
 #include "tcs-harness.h"
@@ -195,6 +197,91 @@ GST_START_TEST (test_colorimetry_refused)
 
 GST_END_TEST;
 
+/* The colorimetry of the caps on the sink's pad now. */
+static gchar *
+sink_colorimetry (Run * run)
+{
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (run->pipe), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  gchar *out = caps ? g_strdup (gst_structure_get_string
+      (gst_caps_get_structure (caps, 0), "colorimetry")) : NULL;
+
+  gst_clear_caps (&caps);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  return out;
+}
+
+/* The colorimetry primaries of the caps on the sink's pad now. */
+static GstVideoColorPrimaries
+sink_primaries (Run * run)
+{
+  gchar *str = sink_colorimetry (run);
+  GstVideoColorimetry c = { 0 };
+
+  if (str == NULL || !gst_video_colorimetry_from_string (&c, str))
+    c.primaries = GST_VIDEO_COLOR_PRIMARIES_UNKNOWN;
+  g_free (str);
+  return c.primaries;
+}
+
+/* vivid sends V4L2_EVENT_SOURCE_CHANGE when its Colorspace control
+ * changes (sRGB to SMPTE 170M here, new primaries): the element
+ * renegotiates while streaming and the caps follow, frames keep coming. */
+GST_START_TEST (test_source_change_renegotiates)
+{
+  gchar *caps = small_caps ();
+  struct v4l2_capability cap;
+  GstStructure *ctrl;
+  GstVideoColorPrimaries primaries = GST_VIDEO_COLOR_PRIMARIES_UNKNOWN;
+  gint64 end;
+  guint n;
+  Run run;
+
+  run_start (&run, "extra-controls=\"c,colorspace=sRGB\"", caps);
+  wait_frames (&run, 3);
+  fail_unless_equals_int (sink_primaries (&run),
+      GST_VIDEO_COLOR_PRIMARIES_BT709);
+
+  ctrl = gst_structure_from_string ("c,colorspace=\"SMPTE 170M\"", NULL);
+  g_object_set (run.src, "extra-controls", ctrl, NULL);
+  gst_structure_free (ctrl);
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end) {
+    primaries = sink_primaries (&run);
+    if (primaries == GST_VIDEO_COLOR_PRIMARIES_SMPTE170M)
+      break;
+    g_usleep (50000);
+  }
+  fail_unless_equals_int (primaries, GST_VIDEO_COLOR_PRIMARIES_SMPTE170M);
+  n = run_count (&run);
+  wait_frames (&run, n + 3);
+  fail_unless (run.error == NULL, "%s", run.error);
+  run_stop (&run);
+
+  /* vivid's default again, for the tests after */
+  {
+    gint fd = open_node (device, &cap);
+    struct v4l2_query_ext_ctrl q = {.id = V4L2_CTRL_FLAG_NEXT_CTRL };
+
+    fail_unless (fd >= 0);
+    while (ioctl (fd, VIDIOC_QUERY_EXT_CTRL, &q) == 0) {
+      if (g_str_equal ((const gchar *) q.name, "Colorspace")) {
+        struct v4l2_control c = {.id = q.id,.value = q.default_value };
+
+        ioctl (fd, VIDIOC_S_CTRL, &c);
+        break;
+      }
+      q.id |= V4L2_CTRL_FLAG_NEXT_CTRL;
+    }
+    close (fd);
+  }
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 void
 tcs_add_caps_tests (TCase * tc)
 {
@@ -205,5 +292,6 @@ tcs_add_caps_tests (TCase * tc)
     tcase_add_loop_test (tc, test_interlaced_analog_input, 0,
         G_N_ELEMENTS (standards));
     tcase_add_test (tc, test_colorimetry_asked_of_device);
+    tcase_add_test (tc, test_source_change_renegotiates);
   }
 }
