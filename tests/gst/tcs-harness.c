@@ -79,8 +79,8 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
 /* The sink reads frames through their GstVideoMeta (record_probe does):
  * it says so in the ALLOCATION query, as a meta-aware consumer does. */
-static GstPadProbeReturn
-announce_video_meta (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
+GstPadProbeReturn
+tcs_announce_video_meta (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
     G_GNUC_UNUSED gpointer user_data)
 {
   GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
@@ -161,7 +161,7 @@ run_start_with_clock (Run * run, const gchar * props, const gchar * caps,
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, record_probe, &run->rec,
       NULL);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
-      announce_video_meta, NULL, NULL);
+      tcs_announce_video_meta, NULL, NULL);
   gst_object_unref (pad);
   gst_object_unref (sink);
   bus = gst_element_get_bus (run->pipe);

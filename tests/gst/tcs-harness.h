@@ -79,4 +79,10 @@ void run_stop (Run * run);
 /* Field @name of a stats structure; fails if it has none. */
 guint64 stat_u64 (const GstStructure * s, const gchar * name);
 
+/* A query probe on a sink pad (GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM):
+ * answers the ALLOCATION query with GstVideoMeta support, as a consumer
+ * that reads strides and offsets does. */
+GstPadProbeReturn tcs_announce_video_meta (GstPad * pad,
+    GstPadProbeInfo * info, gpointer user_data);
+
 #endif /* TCS_HARNESS_H */

@@ -32,18 +32,6 @@ typedef struct
   GstStructure *stats;
 } Pulled;
 
-static GstPadProbeReturn
-announce_video_meta (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
-    G_GNUC_UNUSED gpointer user_data)
-{
-  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
-
-  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
-    return GST_PAD_PROBE_OK;
-  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
-  return GST_PAD_PROBE_HANDLED;
-}
-
 /* Runs "tegracsisrc @props num-buffers=N_FRAMES ! @caps ! appsink" to EOS
  * (or an error); with @meta_aware the appsink announces GstVideoMeta. */
 static void
@@ -69,7 +57,7 @@ pull_frames (const gchar * props, const gchar * caps, gboolean meta_aware,
     GstPad *pad = gst_element_get_static_pad (sink, "sink");
 
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
-        announce_video_meta, NULL, NULL);
+        tcs_announce_video_meta, NULL, NULL);
     gst_object_unref (pad);
   }
   gst_element_set_state (pipe, GST_STATE_PLAYING);
