@@ -443,7 +443,9 @@ end_queue (GstTegraCsiBufferPool * self)
   for (i = 0; i < VIDEO_MAX_FRAME; i++)
     self->slots[i].queued = FALSE;
   GST_OBJECT_UNLOCK (self);
-  if (was) {
+  /* a closed device's queue ends with its file (after the last mapping
+   * of it goes): no ioctl for it */
+  if (was && gst_tegra_csi_device_get_fd (self->device) >= 0) {
     gst_tegra_csi_device_stream_off (self->device);
     gst_tegra_csi_device_request_buffers (self->device, V4L2_MEMORY_MMAP,
         &zero);

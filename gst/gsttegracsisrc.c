@@ -415,10 +415,12 @@ end_queue (GstTegraCsiSrc * self)
     held = gst_tegra_csi_capture_queue_end (queue);
     if (held > 0)
       GST_ELEMENT_WARNING (self, RESOURCE, BUSY,
-          ("Downstream still holds %u buffers of device '%s', whose driver "
+          ("Downstream still holds %u buffer%s of device '%s', whose driver "
               "cannot let them go early (no V4L2_BUF_CAP_SUPPORTS_ORPHANED_"
-              "BUFS): the device stays busy until they are released.", held,
-              gst_tegra_csi_device_get_path (self->device)), (NULL));
+              "BUFS): the device stays busy until %s released.", held,
+              held == 1 ? "" : "s",
+              gst_tegra_csi_device_get_path (self->device),
+              held == 1 ? "it is" : "they are"), (NULL));
     g_object_unref (queue);
   }
   g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);

@@ -9,7 +9,8 @@
  *    read/write, and lock round trips of one watched GMutex;
  *  - bends, when asked, what a driver answers (a different VIDIOC_S_PARM
  *    answer or error, another field order from VIDIOC_S_FMT, a
- *    VIDIOC_DQBUF index that is not queued), to test how the element
+ *    VIDIOC_DQBUF index that is not queued, VIDIOC_REQBUFS without
+ *    V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS), to test how the element
  *    reacts to answers the drivers at hand never give. The real driver
  *    still does the work; only the answer seen by the element changes.
  *
@@ -53,6 +54,7 @@ static volatile int fault_s_parm_errno;
 static volatile uint32_t fault_s_parm_num, fault_s_parm_den;
 static volatile int fault_s_fmt_field = -1;
 static volatile int fault_dqbuf_after = -1;
+static volatile int fault_no_orphaning;
 static int queued_index[VIDEO_MAX_FRAME];       /* tracked QBUF/DQBUF */
 
 static void
@@ -103,6 +105,12 @@ void
 tcs_preload_fault_dqbuf_index (int after)
 {
   fault_dqbuf_after = after;
+}
+
+void
+tcs_preload_fault_no_orphaning (int on)
+{
+  fault_no_orphaning = on;
 }
 
 /* ---- allocations ---- */
@@ -182,6 +190,15 @@ bend_answer (unsigned long request, void *arg, int *ret)
       fmt->fmt.pix_mp.field = fault_s_fmt_field;
     else
       fmt->fmt.pix.field = fault_s_fmt_field;
+  } else if (request == VIDIOC_REQBUFS && *ret == 0 && fault_no_orphaning) {
+    struct v4l2_requestbuffers *req = arg;
+
+    req->capabilities &= ~V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS;
+  } else if (request == VIDIOC_CREATE_BUFS && *ret == 0 &&
+      fault_no_orphaning) {
+    struct v4l2_create_buffers *create = arg;
+
+    create->capabilities &= ~V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS;
   } else if (request == VIDIOC_QBUF && *ret == 0) {
     struct v4l2_buffer *b = arg;
 

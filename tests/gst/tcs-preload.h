@@ -46,5 +46,9 @@ void tcs_preload_fault_s_fmt_field (int field);
 /* The VIDIOC_DQBUF after @after more answers an index that is not queued
  * (-1: never). */
 void tcs_preload_fault_dqbuf_index (int after);
+/* VIDIOC_REQBUFS and VIDIOC_CREATE_BUFS answer without
+ * V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS while @on (a driver before Linux
+ * 4.20); the driver itself still orphans. */
+void tcs_preload_fault_no_orphaning (int on);
 
 #endif /* TCS_PRELOAD_H */

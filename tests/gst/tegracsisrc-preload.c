@@ -7,7 +7,9 @@
  *    the element: a VIDIOC_S_PARM that chose another rate or failed, a
  *    VIDIOC_S_FMT with a field order the element cannot describe, a
  *    VIDIOC_DQBUF of a buffer that was not queued. The caps must tell what
- *    the driver answered, and each failure must be a clear error;
+ *    the driver answered, and each failure must be a clear error; a
+ *    VIDIOC_REQBUFS without V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS: a stop
+ *    while an application holds a buffer says so;
  *  - what a frame costs in steady state, in every io mode, counted over
  *    300 frames: heap allocations, round trips of the element's object
  *    lock taken by the plugin, caps comparisons, and system calls (only
@@ -38,6 +40,7 @@ static struct
   void (*fault_s_parm) (int err, uint32_t num, uint32_t den);
   void (*fault_s_fmt_field) (int field);
   void (*fault_dqbuf_index) (int after);
+  void (*fault_no_orphaning) (int on);
   void (*counting) (int on);
   uint64_t (*count) (enum TcsCount what);
   void (*watch_object) (void *object, void *mutex);
@@ -51,11 +54,13 @@ find_shim (void)
       "tcs_preload_fault_s_fmt_field");
   shim.fault_dqbuf_index = dlsym (RTLD_DEFAULT,
       "tcs_preload_fault_dqbuf_index");
+  shim.fault_no_orphaning = dlsym (RTLD_DEFAULT,
+      "tcs_preload_fault_no_orphaning");
   shim.counting = dlsym (RTLD_DEFAULT, "tcs_preload_counting");
   shim.count = dlsym (RTLD_DEFAULT, "tcs_preload_count");
   shim.watch_object = dlsym (RTLD_DEFAULT, "tcs_preload_watch_object");
   fail_unless (shim.fault_s_parm && shim.fault_s_fmt_field &&
-      shim.fault_dqbuf_index && shim.counting && shim.count &&
+      shim.fault_dqbuf_index && shim.fault_no_orphaning && shim.counting && shim.count &&
       shim.watch_object, "tcs-preload.so is not loaded");
 }
 
@@ -280,6 +285,157 @@ GST_START_TEST (test_dqbuf_index_not_queued)
 
 GST_END_TEST;
 
+/* ---- a driver that cannot orphan its buffers ---- */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint frames;
+  gboolean hold;                /* keep frame 3 */
+  GstBuffer *held;              /* frame 3, kept by the test */
+  GPtrArray *warnings;          /* the source's warning messages */
+  GPtrArray *errors;
+} Holder;
+
+static GstPadProbeReturn
+hold_frame (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  Holder *h = user_data;
+
+  g_mutex_lock (&h->lock);
+  if (++h->frames == 3 && h->hold)
+    h->held = gst_buffer_ref (GST_PAD_PROBE_INFO_BUFFER (info));
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Records warnings and errors as they are posted (the bus of a pipeline
+ * in NULL drops what is queued). */
+static GstBusSyncReply
+record_message (G_GNUC_UNUSED GstBus * bus, GstMessage * msg,
+    gpointer user_data)
+{
+  Holder *h = user_data;
+  GError *err = NULL;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+    gst_message_parse_warning (msg, &err, NULL);
+  else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, &err, NULL);
+  if (err) {
+    g_mutex_lock (&h->lock);
+    g_ptr_array_add (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING ?
+        h->warnings : h->errors, g_strdup (err->message));
+    g_mutex_unlock (&h->lock);
+    g_error_free (err);
+  }
+  return GST_BUS_PASS;
+}
+
+static void
+wait_held_frames (Holder * h, guint n)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&h->lock);
+  while (h->frames < n && h->errors->len == 0)
+    if (!g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  g_mutex_unlock (&h->lock);
+  fail_unless (h->errors->len == 0, "%s", h->errors->len ?
+      (gchar *) g_ptr_array_index (h->errors, 0) : "");
+  fail_unless (h->frames >= n, "%u frames of %u within 60 s", h->frames, n);
+}
+
+/* The driver says it cannot orphan buffers (no
+ * V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS): PLAYING -> NULL while the test
+ * holds and maps a buffer posts one warning that downstream still holds
+ * 1 buffer; the buffer stays its frame; once it is released, PLAYING
+ * again captures with no error. */
+GST_START_TEST (test_no_orphaning_says_held)
+{
+  gchar *dev = capture_node_of (TEGRA_CSI_SG_DRIVER_NAME);
+  gchar *desc, *want;
+  GstElement *pipe, *sink;
+  GstVideoMeta *meta;
+  GstMapInfo map;
+  GstPad *pad;
+  Holder h = { 0 };
+  GstBus *bus;
+  gsize bad;
+  guint i, n_said = 0;
+
+  fail_unless (dev != NULL, "no tegra-csi-sg capture node");
+  find_shim ();
+  g_mutex_init (&h.lock);
+  g_cond_init (&h.cond);
+  h.warnings = g_ptr_array_new_with_free_func (g_free);
+  h.errors = g_ptr_array_new_with_free_func (g_free);
+  desc = g_strdup_printf ("tegracsisrc name=src device=%s io-mode=mmap "
+      "! " BGRX " ! fakesink name=sink sync=false", dev);
+  pipe = gst_parse_launch (desc, NULL);
+  fail_unless (pipe != NULL, "%s", desc);
+  bus = gst_element_get_bus (pipe);
+  gst_bus_set_sync_handler (bus, record_message, &h, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, hold_frame, &h, NULL);
+
+  shim.fault_no_orphaning (1);
+  h.hold = TRUE;
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  wait_held_frames (&h, 6);
+  fail_unless (h.held != NULL);
+  fail_unless (gst_buffer_map (h.held, &map, GST_MAP_READ));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  want = g_strdup_printf ("Downstream still holds 1 buffer of device '%s'",
+      dev);
+  for (i = 0; i < h.warnings->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (h.warnings, i), want))
+      n_said++;
+  fail_unless_equals_int (n_said, 1);
+  fail_unless_equals_int (h.errors->len, 0);
+  meta = gst_buffer_get_video_meta (h.held);
+  fail_unless (meta != NULL);
+  bad = counter_mismatches (map.data, map.size, meta->stride[0], 0,
+      meta->height, (guint32) GST_BUFFER_OFFSET (h.held));
+  fail_unless (bad == 0, "the held frame changed (%" G_GSIZE_FORMAT
+      " bytes)", bad);
+  gst_buffer_unmap (h.held, &map);
+  gst_clear_buffer (&h.held);
+
+  /* released: the queue ended, the device is free again */
+  g_mutex_lock (&h.lock);
+  h.frames = 0;
+  h.hold = FALSE;
+  g_mutex_unlock (&h.lock);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_held_frames (&h, 5);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  shim.fault_no_orphaning (0);
+  fail_unless_equals_int (h.errors->len, 0);
+
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  g_ptr_array_unref (h.warnings);
+  g_ptr_array_unref (h.errors);
+  g_mutex_clear (&h.lock);
+  g_cond_clear (&h.cond);
+  g_free (want);
+  g_free (desc);
+  g_free (dev);
+}
+
+GST_END_TEST;
+
 /* ---- what a frame costs ---- */
 
 #define WARMUP 30
@@ -449,6 +605,7 @@ preload_suite (void)
   tcase_add_test (tc, test_rate_refused_posted);
   tcase_add_test (tc, test_field_order_refused);
   tcase_add_test (tc, test_dqbuf_index_not_queued);
+  tcase_add_test (tc, test_no_orphaning_says_held);
   tcase_add_loop_test (tc, test_cost_per_frame, 0, G_N_ELEMENTS (io_modes));
   suite_add_tcase (s, tc);
   return s;
