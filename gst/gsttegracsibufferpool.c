@@ -664,8 +664,10 @@ again:
   if (ret == 0)
     return dontwait ? GST_FLOW_EOS : GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
 
-  /* An event (a source change) first; the frame stays for later. */
-  if (gst_poll_fd_has_pri (self->poll, &self->pollfd))
+  /* An event (a source change) first; the frame stays for later. A
+   * device gone polls PRI with ERR: DQBUF says so. */
+  if (gst_poll_fd_has_pri (self->poll, &self->pollfd) &&
+      !gst_poll_fd_has_error (self->poll, &self->pollfd))
     return GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE;
 
   /* Readable or in error: DQBUF tells which. */

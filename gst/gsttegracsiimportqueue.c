@@ -605,8 +605,10 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
       gst_tegra_csi_device_set_stall_error (self->device, timeout_ms, error);
       return GST_FLOW_ERROR;
     }
-    /* An event (a source change) first; the frame stays for later. */
-    if (gst_poll_fd_has_pri (self->poll, &self->pollfd))
+    /* An event (a source change) first; the frame stays for later. A
+     * device gone polls PRI with ERR: DQBUF says so. */
+    if (gst_poll_fd_has_pri (self->poll, &self->pollfd) &&
+        !gst_poll_fd_has_error (self->poll, &self->pollfd))
       return GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE;
 
     memset (&vbuf, 0, sizeof (vbuf));

@@ -74,6 +74,7 @@
 #include "gsttegracsistats.h"
 #include "gsttegracsisrcproperties.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define GST_CAT_DEFAULT gst_tegra_csi_src_debug
@@ -757,20 +758,31 @@ deliver (GstTegraCsiSrc * self, GstBuffer * buf, gboolean copy)
   return out;
 }
 
-/* The device's input changed (V4L2_EVENT_SOURCE_CHANGE): its caps are
- * probed again and the element renegotiates from scratch, following what
- * the input now receives. Returns FALSE when that fails (posted). */
-static gboolean
+/* The device polled an event: when it is a source change
+ * (V4L2_EVENT_SOURCE_CHANGE) the caps are probed again and the element
+ * renegotiates from scratch, following what the input now receives.
+ * Returns GST_FLOW_OK to capture on, GST_FLOW_ERROR when the events or the
+ * probe failed (posted), GST_FLOW_NOT_NEGOTIATED when downstream takes
+ * none of the new caps. */
+static GstFlowReturn
 follow_source_change (GstTegraCsiSrc * self)
 {
   gboolean changed = FALSE;
-  gint par_n, par_d;
+  gint ret, par_n, par_d;
   guint32 type;
 
-  while (gst_tegra_csi_device_dequeue_event (self->device, &type) == 0)
+  while ((ret = gst_tegra_csi_device_dequeue_event (self->device,
+              &type)) == 0)
     changed |= type == V4L2_EVENT_SOURCE_CHANGE;
+  if (ret != -ENOENT) {
+    GError *error = NULL;
+
+    gst_tegra_csi_device_set_capture_error (self->device, ret, &error);
+    post_gerror (self, GST_MESSAGE_ERROR, error);
+    return GST_FLOW_ERROR;
+  }
   if (!changed)
-    return TRUE;
+    return GST_FLOW_OK;
 
   GST_INFO_OBJECT (self, "the source of '%s' changed: renegotiating",
       gst_tegra_csi_device_get_path (self->device));
@@ -781,10 +793,12 @@ follow_source_change (GstTegraCsiSrc * self)
   par_d = self->par_d;
   GST_OBJECT_UNLOCK (self);
   if (!probe_caps (self, self->device, self->probe.dmabuf, par_n, par_d))
-    return FALSE;
+    return GST_FLOW_ERROR;
   gst_clear_caps (&self->requested);
   gst_tegra_csi_caps_configured_clear (&self->cfg);
-  return gst_base_src_negotiate (GST_BASE_SRC (self));
+  if (!gst_base_src_negotiate (GST_BASE_SRC (self)) || self->queue == NULL)
+    return GST_FLOW_NOT_NEGOTIATED;
+  return GST_FLOW_OK;
 }
 
 static GstFlowReturn
@@ -807,8 +821,9 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   for (;;) {
     flow = gst_tegra_csi_capture_queue_capture (queue, &buf, &error);
     if (flow == GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE) {
-      if (!follow_source_change (self) || self->queue == NULL)
-        return GST_FLOW_NOT_NEGOTIATED;
+      flow = follow_source_change (self);
+      if (flow != GST_FLOW_OK)
+        return flow;
       queue = self->queue;
       continue;
     }
