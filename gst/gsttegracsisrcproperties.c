@@ -11,6 +11,18 @@
 
 #include "gsttegracsisrcproperties.h"
 
+/* Registers enum @name with @values the first time, from any thread. */
+static GType
+register_enum_once (gsize * type, const gchar * name,
+    const GEnumValue * values)
+{
+  if (g_once_init_enter (type)) {
+    GType t = g_enum_register_static (name, values);
+    g_once_init_leave (type, t);
+  }
+  return *type;
+}
+
 /**
  * gst_tegra_csi_io_mode_get_type:
  *
@@ -20,7 +32,7 @@
 GType
 gst_tegra_csi_io_mode_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_TEGRA_CSI_IO_MODE_AUTO,
         "Export dma-bufs when the device can, else mmap", "auto"},
@@ -36,11 +48,7 @@ gst_tegra_csi_io_mode_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstTegraCsiIoMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum_once (&type, "GstTegraCsiIoMode", values);
 }
 
 /**
@@ -52,7 +60,7 @@ gst_tegra_csi_io_mode_get_type (void)
 GType
 gst_tegra_csi_error_frames_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_TEGRA_CSI_ERROR_FRAMES_DROP, "Drop the frame", "drop"},
     {GST_TEGRA_CSI_ERROR_FRAMES_MARK,
@@ -60,11 +68,18 @@ gst_tegra_csi_error_frames_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstTegraCsiErrorFrames", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum_once (&type, "GstTegraCsiErrorFrames", values);
+}
+
+/* A crop-* property: static strings, READY-mutable, pixels or lines. */
+static void
+install_crop_edge (GObjectClass * gobject_class, guint prop_id,
+    const gchar * name, const gchar * nick, const gchar * blurb)
+{
+  g_object_class_install_property (gobject_class, prop_id,
+      g_param_spec_uint (name, nick, blurb, 0, G_MAXINT, 0,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 }
 
 /**
@@ -281,11 +296,9 @@ gst_tegra_csi_src_properties_install (GObjectClass * gobject_class)
    *
    * Since: 0.2
    */
-  g_object_class_install_property (gobject_class, PROP_CROP_TOP,
-      g_param_spec_uint ("crop-top", "Crop Top",
-          "Lines removed at the top of the device's crop bounds.", 0,
-          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+  install_crop_edge (gobject_class, PROP_CROP_TOP, "crop-top",
+      "Crop Top",
+      "Lines removed at the top of the device's crop bounds.");
 
   /**
    * GstTegraCsiSrc:crop-left:
@@ -295,11 +308,9 @@ gst_tegra_csi_src_properties_install (GObjectClass * gobject_class)
    *
    * Since: 0.2
    */
-  g_object_class_install_property (gobject_class, PROP_CROP_LEFT,
-      g_param_spec_uint ("crop-left", "Crop Left",
-          "Pixels removed at the left of the device's crop bounds.", 0,
-          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+  install_crop_edge (gobject_class, PROP_CROP_LEFT, "crop-left",
+      "Crop Left",
+      "Pixels removed at the left of the device's crop bounds.");
 
   /**
    * GstTegraCsiSrc:crop-bottom:
@@ -309,11 +320,9 @@ gst_tegra_csi_src_properties_install (GObjectClass * gobject_class)
    *
    * Since: 0.2
    */
-  g_object_class_install_property (gobject_class, PROP_CROP_BOTTOM,
-      g_param_spec_uint ("crop-bottom", "Crop Bottom",
-          "Lines removed at the bottom of the device's crop bounds.", 0,
-          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+  install_crop_edge (gobject_class, PROP_CROP_BOTTOM, "crop-bottom",
+      "Crop Bottom",
+      "Lines removed at the bottom of the device's crop bounds.");
 
   /**
    * GstTegraCsiSrc:crop-right:
@@ -323,11 +332,9 @@ gst_tegra_csi_src_properties_install (GObjectClass * gobject_class)
    *
    * Since: 0.2
    */
-  g_object_class_install_property (gobject_class, PROP_CROP_RIGHT,
-      g_param_spec_uint ("crop-right", "Crop Right",
-          "Pixels removed at the right of the device's crop bounds.", 0,
-          G_MAXINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+  install_crop_edge (gobject_class, PROP_CROP_RIGHT, "crop-right",
+      "Crop Right",
+      "Pixels removed at the right of the device's crop bounds.");
 
   /**
    * GstTegraCsiSrc:crop-bounds:
