@@ -2,24 +2,25 @@
 /*
  * tegracsi: dma-buf memories exported from the capture device.
  *
- * A GstDmaBufAllocator that does not allocate: it wraps the planes of the
- * device's MMAP buffers, exported once with VIDIOC_EXPBUF, in dma-buf
- * memories and keeps them. The buffer pool builds each GstBuffer from these
- * memories once and reuses them for every frame, so no plane is exported
- * twice and no byte is copied. Each memory owns its dma-buf fd: the fd is
- * closed when the last reference to the memory goes, which may be after
- * the pool stopped (the kernel keeps the buffer alive while it is exported).
+ * A GstDmaBufAllocator that does not allocate: it wraps a plane of one of
+ * the device's MMAP buffers, exported with VIDIOC_EXPBUF, in a dma-buf
+ * memory. The buffer pool exports each plane once, when it creates the
+ * buffer, and recycles that memory for every frame (it returns to the pool
+ * through its dispose function, gsttegracsibufferpool.c), so no plane is
+ * exported twice and no byte is copied. Each memory owns its dma-buf fd:
+ * the fd is closed when the memory is freed, which may be after the pool
+ * stopped (the kernel keeps the buffer alive while it is exported).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gsttegracsiallocator.h"
+#include "gsttegracsidebug.h"
 
 #include <errno.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_allocator_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_allocator_debug
 
 struct _GstTegraCsiAllocator
@@ -27,25 +28,18 @@ struct _GstTegraCsiAllocator
   GstDmaBufAllocator parent;
 
   GstTegraCsiDevice *device;
-  /* Memories by buffer index and plane, one reference each. Written by
-   * export() and clear(), which the pool calls from its start and stop
-   * only; read by get_memory() from the same places. No lock needed. */
-  GstMemory *memories[VIDEO_MAX_FRAME][VIDEO_MAX_PLANES];
-  /* Number of VIDIOC_EXPBUF calls that succeeded since creation. */
-  guint exports;
+  /* Number of VIDIOC_EXPBUF calls that succeeded since creation; atomic. */
+  gint exports;
 };
 
-G_DEFINE_TYPE_WITH_CODE (GstTegraCsiAllocator, gst_tegra_csi_allocator,
-    GST_TYPE_DMABUF_ALLOCATOR,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_allocator_debug,
-        "tegracsi-allocator", 0, "tegracsi dma-buf allocator"));
+G_DEFINE_TYPE (GstTegraCsiAllocator, gst_tegra_csi_allocator,
+    GST_TYPE_DMABUF_ALLOCATOR);
 
 static void
 gst_tegra_csi_allocator_dispose (GObject * object)
 {
   GstTegraCsiAllocator *self = GST_TEGRA_CSI_ALLOCATOR (object);
 
-  gst_tegra_csi_allocator_clear (self);
   gst_clear_object (&self->device);
 
   G_OBJECT_CLASS (gst_tegra_csi_allocator_parent_class)->dispose (object);
@@ -85,69 +79,47 @@ gst_tegra_csi_allocator_new (GstTegraCsiDevice * device)
 /**
  * gst_tegra_csi_allocator_export:
  * @self: an allocator
- * @index: a buffer index the driver allocated with VIDIOC_REQBUFS
- * @n_planes: the number of memory planes of the buffer
- * @sizes: (array length=n_planes): the size of each plane, in bytes
+ * @index: a buffer index the driver allocated (VIDIOC_REQBUFS or
+ *   VIDIOC_CREATE_BUFS, V4L2_MEMORY_MMAP)
+ * @plane: a memory plane of that buffer
+ * @size: the size of the plane, in bytes (sizeimage)
+ * @error: (out): the -errno of VIDIOC_EXPBUF when it fails, else 0
  *
- * Exports every plane of buffer @index that is not exported yet and wraps
- * it in a dma-buf memory of the given size.
+ * Exports one plane with VIDIOC_EXPBUF and wraps it in a dma-buf memory
+ * of @size bytes that owns the new fd. The memory is flagged
+ * %GST_FD_MEMORY_FLAG_KEEP_MAPPED: once a CPU consumer mapped it, the
+ * mapping stays until the memory is freed, so mapping it again for the
+ * next frame costs no mmap(2) or munmap(2) (GstDmaBufAllocator still
+ * brackets each map with the two DMA_BUF_IOCTL_SYNC calls the CPU caches
+ * need). Callable from any thread.
  *
- * Returns: 0 or the -errno of VIDIOC_EXPBUF.
- */
-gint
-gst_tegra_csi_allocator_export (GstTegraCsiAllocator * self, guint index,
-    guint n_planes, const gsize * sizes)
-{
-  guint p;
-
-  g_return_val_if_fail (index < VIDEO_MAX_FRAME, -EINVAL);
-  g_return_val_if_fail (n_planes <= VIDEO_MAX_PLANES, -EINVAL);
-
-  for (p = 0; p < n_planes; p++) {
-    gint fd;
-
-    if (self->memories[index][p] != NULL)
-      continue;
-
-    fd = gst_tegra_csi_device_export_buffer (self->device, index, p);
-    if (fd < 0)
-      return fd;
-    self->exports++;
-
-    /* The memory owns fd and closes it when freed. */
-    self->memories[index][p] =
-        gst_dmabuf_allocator_alloc (GST_ALLOCATOR (self), fd, sizes[p]);
-    if (self->memories[index][p] == NULL) {
-      close (fd);
-      return -ENOMEM;
-    }
-    GST_DEBUG_OBJECT (self, "buffer %u plane %u exported as fd %d, %"
-        G_GSIZE_FORMAT " bytes", index, p, fd, sizes[p]);
-  }
-
-  return 0;
-}
-
-/**
- * gst_tegra_csi_allocator_get_memory:
- * @self: an allocator
- * @index: a buffer index passed to gst_tegra_csi_allocator_export()
- * @plane: a plane of that buffer
- *
- * Returns: (transfer full) (nullable): a new reference to the memory of
- * that plane, the same memory every time, or %NULL if it was not exported.
+ * Returns: (transfer full) (nullable): the memory, or %NULL with @error set.
  */
 GstMemory *
-gst_tegra_csi_allocator_get_memory (GstTegraCsiAllocator * self, guint index,
-    guint plane)
+gst_tegra_csi_allocator_export (GstTegraCsiAllocator * self, guint index,
+    guint plane, gsize size, gint * error)
 {
-  g_return_val_if_fail (index < VIDEO_MAX_FRAME, NULL);
-  g_return_val_if_fail (plane < VIDEO_MAX_PLANES, NULL);
+  GstMemory *mem;
+  gint fd;
 
-  if (self->memories[index][plane] == NULL)
+  *error = 0;
+  fd = gst_tegra_csi_device_export_buffer (self->device, index, plane);
+  if (fd < 0) {
+    *error = fd;
     return NULL;
+  }
+  g_atomic_int_inc (&self->exports);
 
-  return gst_memory_ref (self->memories[index][plane]);
+  mem = gst_dmabuf_allocator_alloc_with_flags (GST_ALLOCATOR (self), fd, size,
+      GST_FD_MEMORY_FLAG_KEEP_MAPPED);
+  if (mem == NULL) {
+    close (fd);
+    *error = -ENOMEM;
+    return NULL;
+  }
+  GST_DEBUG_OBJECT (self, "buffer %u plane %u exported as fd %d, %"
+      G_GSIZE_FORMAT " bytes", index, plane, fd, size);
+  return mem;
 }
 
 /**
@@ -160,25 +132,5 @@ gst_tegra_csi_allocator_get_memory (GstTegraCsiAllocator * self, guint index,
 guint
 gst_tegra_csi_allocator_get_exports (GstTegraCsiAllocator * self)
 {
-  return self->exports;
-}
-
-/**
- * gst_tegra_csi_allocator_clear:
- * @self: an allocator
- *
- * Drops the allocator's reference to every memory. Memories still used by
- * buffers stay valid until those are freed.
- */
-void
-gst_tegra_csi_allocator_clear (GstTegraCsiAllocator * self)
-{
-  guint i, p;
-
-  for (i = 0; i < VIDEO_MAX_FRAME; i++)
-    for (p = 0; p < VIDEO_MAX_PLANES; p++)
-      if (self->memories[i][p] != NULL) {
-        gst_memory_unref (self->memories[i][p]);
-        self->memories[i][p] = NULL;
-      }
+  return g_atomic_int_get (&self->exports);
 }

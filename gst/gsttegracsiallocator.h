@@ -18,15 +18,10 @@ G_DECLARE_FINAL_TYPE (GstTegraCsiAllocator, gst_tegra_csi_allocator, GST,
 
 GstTegraCsiAllocator *gst_tegra_csi_allocator_new (GstTegraCsiDevice * device);
 
-gint gst_tegra_csi_allocator_export (GstTegraCsiAllocator * self, guint index,
-    guint n_planes, const gsize * sizes);
-
-GstMemory *gst_tegra_csi_allocator_get_memory (GstTegraCsiAllocator * self,
-    guint index, guint plane);
+GstMemory *gst_tegra_csi_allocator_export (GstTegraCsiAllocator * self,
+    guint index, guint plane, gsize size, gint * error);
 
 guint gst_tegra_csi_allocator_get_exports (GstTegraCsiAllocator * self);
-
-void gst_tegra_csi_allocator_clear (GstTegraCsiAllocator * self);
 
 G_END_DECLS
 

@@ -3,23 +3,34 @@
  * tegracsi: a buffer pool that owns the V4L2 capture queue.
  *
  * The pool's buffers are the driver's buffers, one GstBuffer per V4L2
- * index, built once at start with their memories (exported dma-bufs or
- * mmap(2) mappings) and a GstVideoMeta giving the driver's strides:
+ * index with a GstVideoMeta giving the driver's strides, and one GstMemory
+ * per plane (an exported dma-buf or an mmap(2) mapping), each made once:
  *
  *  - start() requests the buffers (VIDIOC_REQBUFS, MMAP), builds them,
  *    queues them all and starts streaming;
+ *  - acquire() waits for a completed frame (poll(2) on the device with the
+ *    timeout, interruptible by flushing), dequeues it, puts the index's
+ *    memories into its GstBuffer and fills in the sequence, the raw
+ *    timestamp and the error flag;
+ *  - a V4L2 buffer goes back to the driver (VIDIOC_QBUF) only when no
+ *    memory of it can be read any more: when its GstBuffer came back
+ *    (release_buffer(), which takes the memories out of it) *and* every
+ *    one of its memories was disposed, i.e. its last reference dropped,
+ *    wherever that reference was (a shallow copy of the buffer, a
+ *    gst_memory_ref() of an application). Each memory's mini-object
+ *    dispose function takes it back into the pool instead of freeing it;
+ *    until the last one is back the driver has one buffer fewer (counted
+ *    in delayed returns);
  *  - when downstream holds every buffer, so that the driver has none left
  *    for the next frame, acquire() adds one (VIDIOC_CREATE_BUFS), up to
- *    the maximum set with the layout; at the maximum it waits for
- *    downstream, and the driver drops the frames it has no buffer for
- *    (they show as gaps in the sequence numbers);
- *  - acquire() waits for a completed frame (poll(2) on the device with the
- *    timeout, interruptible by flushing) and dequeues it, filling in the
- *    sequence, the raw timestamp and the error flag;
- *  - releasing a buffer (its last unref downstream) queues it to the
- *    driver again and wakes acquire() if it was waiting for one;
- *  - stop(), which GstBufferPool runs once every buffer is back, stops
- *    streaming and frees the driver's buffers.
+ *    the maximum set with the layout; at the maximum it waits, and the
+ *    driver drops the frames it has no buffer for (they show as gaps in
+ *    the sequence numbers);
+ *  - stop(), which GstBufferPool runs once every GstBuffer is back, stops
+ *    streaming and frees the driver's buffers; memories still referenced
+ *    elsewhere stay valid (the kernel keeps mapped and exported buffers
+ *    alive) and are freed, never queued again, when their last reference
+ *    goes.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -27,13 +38,26 @@
 
 #include "gsttegracsibufferpool.h"
 #include "gsttegracsiallocator.h"
+#include "gsttegracsicapturequeue.h"
+#include "gsttegracsidebug.h"
+#include "gsttegracsiclock.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_buffer_pool_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_buffer_pool_debug
+
+/* One V4L2 buffer index. */
+typedef struct
+{
+  /* The pool's own reference to each memory while no one else has it;
+   * NULL while the memory is handed out. */
+  GstMemory *parked[VIDEO_MAX_PLANES];
+  guint n_out;                  /* memories handed out, not disposed yet */
+  gboolean buffer_out;          /* the GstBuffer is downstream */
+  gboolean queued;              /* queued to the driver (or being queued) */
+} Slot;
 
 struct _GstTegraCsiBufferPool
 {
@@ -42,7 +66,6 @@ struct _GstTegraCsiBufferPool
   GstTegraCsiDevice *device;
   GstTegraCsiPoolMemory memory;
   GstTegraCsiAllocator *allocator;      /* DMABUF mode only */
-  GstCaps *monotonic_caps;
 
   /* Layout, set before activation and constant while active. */
   GstVideoInfo info;
@@ -57,34 +80,82 @@ struct _GstTegraCsiBufferPool
    * on another thread always finds its buffer. */
   guint count;
   GstBuffer *buffers[VIDEO_MAX_FRAME];
-  GstMemory *mmap_memories[VIDEO_MAX_FRAME][VIDEO_MAX_PLANES];
   GstPoll *poll;
   GstPollFD pollfd;
 
+  /* qlock serialises VIDIOC_QBUF (from whichever thread returns the last
+   * reference) with the end of the queue (VIDIOC_STREAMOFF, REQBUFS(0)),
+   * so that no buffer is ever queued after it. Held across those ioctls
+   * only; taken before the object lock, never inside it. */
+  GMutex qlock;
+
   /* Protected by the object lock (GST_OBJECT_LOCK of the pool), which
-   * nests inside nothing and is never held across an ioctl except QBUF
-   * in release():
-   *   queued[i]  - buffer i is queued to the driver
-   *   n_queued   - number of TRUE entries in queued[]
+   * nests inside qlock and is never held across an ioctl:
+   *   slots[]    - where each index's memories and GstBuffer are
+   *   n_queued   - number of slots queued to the driver
    *   flushing   - acquire() must return GST_FLOW_FLUSHING
-   *   streaming  - VIDIOC_STREAMON succeeded and no STREAMOFF since
+   *   streaming  - buffers may be queued: from VIDIOC_REQBUFS at start to
+   *                the end of the queue; memories disposed while it is
+   *                FALSE are freed
    *   timeout_ms - how long acquire() polls before calling it a stall
    *   last_error - -errno of the last failed ioctl
+   *   delayed    - GstBuffers that came back while one of their memories
+   *                was still referenced elsewhere
    * cond is signalled (with the object lock) when n_queued becomes
    * non-zero and when flushing is set. */
-  gboolean queued[VIDEO_MAX_FRAME];
+  Slot slots[VIDEO_MAX_FRAME];
   guint n_queued;
   gboolean flushing;
   gboolean streaming;
   guint timeout_ms;
   gint last_error;
+  guint32 bad_index;            /* with last_error -EPROTO */
+  guint64 delayed;
   GCond cond;
 };
 
+static void
+gst_tegra_csi_buffer_pool_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface);
+static guint gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool *
+    self);
+static guint gst_tegra_csi_buffer_pool_get_max_count (GstTegraCsiBufferPool *
+    self);
+static guint gst_tegra_csi_buffer_pool_orphan (GstTegraCsiBufferPool * self);
+
 G_DEFINE_TYPE_WITH_CODE (GstTegraCsiBufferPool, gst_tegra_csi_buffer_pool,
     GST_TYPE_BUFFER_POOL,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_buffer_pool_debug,
-        "tegracsi-bufferpool", 0, "tegracsi V4L2 buffer pool"));
+    G_IMPLEMENT_INTERFACE (GST_TYPE_TEGRA_CSI_CAPTURE_QUEUE,
+        gst_tegra_csi_buffer_pool_capture_queue_init));
+
+/* What a memory of the pool carries (qdata): where it belongs. It holds a
+ * reference to the pool, so the pool outlives every memory it made. */
+typedef struct
+{
+  GstTegraCsiBufferPool *pool;
+  guint index;
+  guint plane;
+  gsize size;
+} MemoryTag;
+
+static GQuark
+memory_tag_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("GstTegraCsiBufferPoolMemory");
+  return quark;
+}
+
+static void
+memory_tag_free (gpointer data)
+{
+  MemoryTag *tag = data;
+
+  gst_object_unref (tag->pool);
+  g_free (tag);
+}
 
 static gboolean
 is_mplane (GstTegraCsiBufferPool * self)
@@ -127,8 +198,8 @@ set_error (GstTegraCsiBufferPool * self, gint err)
   GST_OBJECT_UNLOCK (self);
 }
 
-/* Queues buffer @index to the driver. Must be called without the object
- * lock. */
+/* Queues buffer @index to the driver; its slot is already marked queued.
+ * Must be called with qlock held and without the object lock. */
 static gint
 queue_index (GstTegraCsiBufferPool * self, guint index)
 {
@@ -141,15 +212,81 @@ queue_index (GstTegraCsiBufferPool * self, guint index)
 
   GST_OBJECT_LOCK (self);
   if (ret == 0) {
-    self->queued[index] = TRUE;
     self->n_queued++;
     g_cond_broadcast (&self->cond);
   } else {
+    self->slots[index].queued = FALSE;
     self->last_error = ret;
   }
   GST_OBJECT_UNLOCK (self);
 
   return ret;
+}
+
+/* Whether slot @index can go back to the driver now; if so, marks it
+ * queued. Must be called with the object lock held. */
+static gboolean
+take_if_free (GstTegraCsiBufferPool * self, guint index)
+{
+  Slot *slot = &self->slots[index];
+
+  if (!self->streaming || slot->queued || slot->buffer_out || slot->n_out > 0)
+    return FALSE;
+  slot->queued = TRUE;
+  return TRUE;
+}
+
+/* The dispose function of the pool's memories: runs when the last
+ * reference to one goes, in whatever thread drops it. While the queue
+ * runs, the memory is taken back (revived with the pool's reference) and,
+ * if it was the last one out of its buffer, the buffer is queued again;
+ * afterwards it is freed. */
+static gboolean
+memory_dispose (GstMiniObject * obj)
+{
+  GstMemory *mem = GST_MEMORY_CAST (obj);
+  MemoryTag *tag = gst_mini_object_get_qdata (obj, memory_tag_quark ());
+  GstTegraCsiBufferPool *self = tag->pool;
+  Slot *slot = &self->slots[tag->index];
+  gboolean keep, requeue = FALSE;
+
+  g_mutex_lock (&self->qlock);
+  GST_OBJECT_LOCK (self);
+  keep = self->streaming;
+  if (keep) {
+    gst_memory_ref (mem);
+    /* undo what downstream may have done to the size */
+    if (mem->offset != 0 || mem->size != tag->size)
+      gst_memory_resize (mem, -(gssize) mem->offset, tag->size);
+    slot->parked[tag->plane] = mem;
+    slot->n_out--;
+    requeue = take_if_free (self, tag->index);
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (requeue)
+    queue_index (self, tag->index);
+  g_mutex_unlock (&self->qlock);
+
+  GST_LOG_OBJECT (self, "memory %u of buffer %u %s", tag->plane, tag->index,
+      keep ? (requeue ? "back, buffer queued" : "back") : "freed");
+  /* FALSE: revived, not to be freed */
+  return !keep;
+}
+
+/* Marks @mem as plane @plane of buffer @index of this pool. */
+static void
+tag_memory (GstTegraCsiBufferPool * self, GstMemory * mem, guint index,
+    guint plane)
+{
+  MemoryTag *tag = g_new (MemoryTag, 1);
+
+  tag->pool = gst_object_ref (self);
+  tag->index = index;
+  tag->plane = plane;
+  tag->size = mem->size;
+  gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), memory_tag_quark (),
+      tag, memory_tag_free);
+  GST_MINI_OBJECT_CAST (mem)->dispose = memory_dispose;
 }
 
 static void
@@ -198,12 +335,31 @@ map_plane (GstTegraCsiBufferPool * self, const struct v4l2_buffer *vbuf,
       block, unmap_notify);
 }
 
-/* Builds the GstBuffer of V4L2 buffer @index. */
-static GstBuffer *
+/* Frees the memories parked in @slot (they are not handed out). Must be
+ * called when the queue no longer runs (streaming FALSE), so that their
+ * dispose lets them go. */
+static void
+free_parked (Slot * slot)
+{
+  GstMemory *mems[VIDEO_MAX_PLANES];
+  guint p;
+
+  for (p = 0; p < VIDEO_MAX_PLANES; p++) {
+    mems[p] = slot->parked[p];
+    slot->parked[p] = NULL;
+  }
+  for (p = 0; p < VIDEO_MAX_PLANES; p++)
+    if (mems[p])
+      gst_memory_unref (mems[p]);
+}
+
+/* Makes the memories and the GstBuffer of V4L2 buffer @index. */
+static gboolean
 build_buffer (GstTegraCsiBufferPool * self, guint index)
 {
   struct v4l2_plane planes[VIDEO_MAX_PLANES];
   struct v4l2_buffer vbuf;
+  Slot *slot = &self->slots[index];
   GstVideoMeta *vmeta;
   GstBuffer *buffer;
   guint p;
@@ -213,45 +369,35 @@ build_buffer (GstTegraCsiBufferPool * self, guint index)
   ret = gst_tegra_csi_device_query_buffer (self->device, &vbuf);
   if (ret < 0) {
     set_error (self, ret);
-    return NULL;
+    return FALSE;
   }
 
   if (is_mplane (self) && vbuf.length != self->n_memories) {
     GST_ERROR_OBJECT (self, "driver buffer has %u planes, format has %u",
         vbuf.length, self->n_memories);
     set_error (self, -EINVAL);
-    return NULL;
+    return FALSE;
   }
 
-  if (self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF) {
-    ret = gst_tegra_csi_allocator_export (self->allocator, index,
-        self->n_memories, self->memory_sizes);
-    if (ret < 0) {
-      set_error (self, ret);
-      return NULL;
-    }
-  } else {
-    for (p = 0; p < self->n_memories; p++) {
-      self->mmap_memories[index][p] = map_plane (self, &vbuf, p,
-          self->memory_sizes[p]);
-      if (self->mmap_memories[index][p] == NULL)
-        return NULL;
-    }
-  }
-
-  buffer = gst_buffer_new ();
+  memset (slot, 0, sizeof (*slot));
   for (p = 0; p < self->n_memories; p++) {
     GstMemory *mem;
 
-    if (self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF)
-      mem = gst_tegra_csi_allocator_get_memory (self->allocator, index, p);
-    else
-      mem = gst_memory_ref (self->mmap_memories[index][p]);
-    gst_buffer_append_memory (buffer, mem);
+    if (self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF) {
+      mem = gst_tegra_csi_allocator_export (self->allocator, index, p,
+          self->memory_sizes[p], &ret);
+      if (mem == NULL)
+        set_error (self, ret);
+    } else {
+      mem = map_plane (self, &vbuf, p, self->memory_sizes[p]);
+    }
+    if (mem == NULL)
+      return FALSE;
+    tag_memory (self, mem, index, p);
+    slot->parked[p] = mem;
   }
-  /* These are the buffer's own memories, not replacements. */
-  GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_TAG_MEMORY);
 
+  buffer = gst_buffer_new ();
   vmeta = gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
       GST_VIDEO_INFO_FORMAT (&self->info), GST_VIDEO_INFO_WIDTH (&self->info),
       GST_VIDEO_INFO_HEIGHT (&self->info), GST_VIDEO_INFO_N_PLANES (&self->info),
@@ -260,33 +406,60 @@ build_buffer (GstTegraCsiBufferPool * self, guint index)
    * across recycling. */
   GST_META_FLAG_SET (vmeta, GST_META_FLAG_POOLED);
   GST_META_FLAG_SET (vmeta, GST_META_FLAG_LOCKED);
+  self->buffers[index] = buffer;
 
-  return buffer;
+  return TRUE;
 }
 
+/* Frees the GstBuffers (all back in the pool) and the parked memories. */
 static void
 free_buffers (GstTegraCsiBufferPool * self)
 {
-  guint i, p;
+  guint i;
 
   for (i = 0; i < VIDEO_MAX_FRAME; i++) {
     gst_clear_buffer (&self->buffers[i]);
-    for (p = 0; p < VIDEO_MAX_PLANES; p++)
-      if (self->mmap_memories[i][p] != NULL) {
-        gst_memory_unref (self->mmap_memories[i][p]);
-        self->mmap_memories[i][p] = NULL;
-      }
+    free_parked (&self->slots[i]);
   }
+}
 
-  if (self->allocator)
-    gst_tegra_csi_allocator_clear (self->allocator);
+/* Ends the queue: no buffer is queued again, VIDIOC_STREAMOFF and
+ * VIDIOC_REQBUFS(0) run at once. Buffers and memories still held elsewhere
+ * stay valid (videobuf2 orphans them: it keeps a mapped or exported
+ * buffer's memory until its last user goes) and are freed when they come
+ * back. Returns FALSE if it had ended already. */
+static gboolean
+end_queue (GstTegraCsiBufferPool * self)
+{
+  guint32 zero = 0;
+  gboolean was;
+  guint i;
+
+  g_mutex_lock (&self->qlock);
+  GST_OBJECT_LOCK (self);
+  was = self->streaming;
+  self->streaming = FALSE;
+  self->n_queued = 0;
+  for (i = 0; i < VIDEO_MAX_FRAME; i++)
+    self->slots[i].queued = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  /* a closed device's queue ends with its file (after the last mapping
+   * of it goes): no ioctl for it */
+  if (was && gst_tegra_csi_device_get_fd (self->device) >= 0) {
+    gst_tegra_csi_device_stream_off (self->device);
+    gst_tegra_csi_device_request_buffers (self->device, V4L2_MEMORY_MMAP,
+        &zero);
+  }
+  g_mutex_unlock (&self->qlock);
+
+  return was;
 }
 
 static gboolean
 gst_tegra_csi_buffer_pool_start (GstBufferPool * pool)
 {
   GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (pool);
-  guint32 count = self->wanted_count, zero = 0;
+  guint32 count = self->wanted_count;
   guint i;
   gint ret;
 
@@ -301,6 +474,13 @@ gst_tegra_csi_buffer_pool_start (GstBufferPool * pool)
     set_error (self, ret);
     return FALSE;
   }
+
+  GST_OBJECT_LOCK (self);
+  self->streaming = TRUE;
+  self->n_queued = 0;
+  self->flushing = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
   if (count < 2) {
     GST_ERROR_OBJECT (self, "driver gave %u buffers, at least 2 are needed",
         count);
@@ -310,25 +490,26 @@ gst_tegra_csi_buffer_pool_start (GstBufferPool * pool)
   count = MIN (count, VIDEO_MAX_FRAME);
   self->count = count;
 
-  for (i = 0; i < count; i++) {
-    self->buffers[i] = build_buffer (self, i);
-    if (self->buffers[i] == NULL)
-      goto err_free;
-  }
-
-  GST_OBJECT_LOCK (self);
-  memset (self->queued, 0, sizeof (self->queued));
-  self->n_queued = 0;
-  self->flushing = FALSE;
-  GST_OBJECT_UNLOCK (self);
-
   for (i = 0; i < count; i++)
-    if (queue_index (self, i) < 0)
-      goto err_streamoff;
+    if (!build_buffer (self, i))
+      goto err_free;
+
+  g_mutex_lock (&self->qlock);
+  for (i = 0; i < count; i++) {
+    GST_OBJECT_LOCK (self);
+    take_if_free (self, i);
+    GST_OBJECT_UNLOCK (self);
+    if (queue_index (self, i) < 0) {
+      g_mutex_unlock (&self->qlock);
+      goto err_free;
+    }
+  }
+  g_mutex_unlock (&self->qlock);
 
   self->pollfd.fd = gst_tegra_csi_device_get_fd (self->device);
   gst_poll_add_fd (self->poll, &self->pollfd);
   gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  gst_poll_fd_ctl_pri (self->poll, &self->pollfd, TRUE);
   gst_poll_set_flushing (self->poll, FALSE);
 
   ret = gst_tegra_csi_device_stream_on (self->device);
@@ -336,10 +517,6 @@ gst_tegra_csi_buffer_pool_start (GstBufferPool * pool)
     set_error (self, ret);
     goto err_remove_fd;
   }
-
-  GST_OBJECT_LOCK (self);
-  self->streaming = TRUE;
-  GST_OBJECT_UNLOCK (self);
 
   GST_INFO_OBJECT (self, "streaming with %u buffers of %s memory", count,
       self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" : "mmap");
@@ -349,12 +526,10 @@ gst_tegra_csi_buffer_pool_start (GstBufferPool * pool)
 err_remove_fd:
   gst_poll_remove_fd (self->poll, &self->pollfd);
   gst_poll_fd_init (&self->pollfd);
-err_streamoff:
-  gst_tegra_csi_device_stream_off (self->device);
 err_free:
+  end_queue (self);
   free_buffers (self);
   self->count = 0;
-  gst_tegra_csi_device_request_buffers (self->device, V4L2_MEMORY_MMAP, &zero);
   return FALSE;
 }
 
@@ -362,15 +537,8 @@ static gboolean
 gst_tegra_csi_buffer_pool_stop (GstBufferPool * pool)
 {
   GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (pool);
-  guint32 zero = 0;
 
-  GST_OBJECT_LOCK (self);
-  self->streaming = FALSE;
-  memset (self->queued, 0, sizeof (self->queued));
-  self->n_queued = 0;
-  GST_OBJECT_UNLOCK (self);
-
-  gst_tegra_csi_device_stream_off (self->device);
+  end_queue (self);
 
   if (self->pollfd.fd >= 0) {
     gst_poll_remove_fd (self->poll, &self->pollfd);
@@ -379,10 +547,6 @@ gst_tegra_csi_buffer_pool_stop (GstBufferPool * pool)
 
   free_buffers (self);
   self->count = 0;
-
-  /* The memories still referenced elsewhere stay valid: the kernel keeps
-   * exported and mapped buffers alive after this. */
-  gst_tegra_csi_device_request_buffers (self->device, V4L2_MEMORY_MMAP, &zero);
 
   GST_INFO_OBJECT (self, "stopped");
   return TRUE;
@@ -417,6 +581,7 @@ static gboolean
 grow (GstTegraCsiBufferPool * self)
 {
   guint32 index;
+  gboolean ok;
   gint ret;
 
   if (self->count >= self->max_count || self->count >= VIDEO_MAX_FRAME)
@@ -431,8 +596,8 @@ grow (GstTegraCsiBufferPool * self)
     return FALSE;
   }
 
-  self->buffers[index] = build_buffer (self, index);
-  if (self->buffers[index] == NULL) {
+  if (!build_buffer (self, index)) {
+    free_parked (&self->slots[index]);
     self->max_count = self->count;
     return FALSE;
   }
@@ -441,7 +606,14 @@ grow (GstTegraCsiBufferPool * self)
       "(VIDIOC_CREATE_BUFS), %u of at most %u", index, index + 1,
       self->max_count);
 
-  return queue_index (self, index) == 0;
+  g_mutex_lock (&self->qlock);
+  GST_OBJECT_LOCK (self);
+  ok = take_if_free (self, index);
+  GST_OBJECT_UNLOCK (self);
+  ok = ok && queue_index (self, index) == 0;
+  g_mutex_unlock (&self->qlock);
+
+  return ok;
 }
 
 /* Waits until the driver has a completed buffer. Returns GST_FLOW_OK when
@@ -492,37 +664,14 @@ again:
   if (ret == 0)
     return dontwait ? GST_FLOW_EOS : GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
 
+  /* An event (a source change) first; the frame stays for later. A
+   * device gone polls PRI with ERR: DQBUF says so. */
+  if (gst_poll_fd_has_pri (self->poll, &self->pollfd) &&
+      !gst_poll_fd_has_error (self->poll, &self->pollfd))
+    return GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE;
+
   /* Readable or in error: DQBUF tells which. */
   return GST_FLOW_OK;
-}
-
-/* The driver's CLOCK_MONOTONIC timestamp as a GstReferenceTimestampMeta.
- * The meta is added to a buffer once, kept across recycling (pooled) and
- * only updated: no allocation per frame. */
-static void
-set_monotonic_timestamp (GstTegraCsiBufferPool * self, GstBuffer * buf,
-    const struct v4l2_buffer *vbuf)
-{
-  GstReferenceTimestampMeta *meta =
-      gst_buffer_get_reference_timestamp_meta (buf, self->monotonic_caps);
-
-  if ((vbuf->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
-      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC) {
-    if (meta) {
-      GST_META_FLAG_UNSET (meta, GST_META_FLAG_LOCKED);
-      gst_buffer_remove_meta (buf, (GstMeta *) meta);
-    }
-    return;
-  }
-
-  if (meta) {
-    meta->timestamp = GST_TIMEVAL_TO_TIME (vbuf->timestamp);
-    return;
-  }
-  meta = gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps,
-      GST_TIMEVAL_TO_TIME (vbuf->timestamp), GST_CLOCK_TIME_NONE);
-  GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
-  GST_META_FLAG_SET (meta, GST_META_FLAG_LOCKED);
 }
 
 static GstFlowReturn
@@ -531,10 +680,13 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
 {
   GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (pool);
   struct v4l2_plane planes[VIDEO_MAX_PLANES];
+  GstMemory *mems[VIDEO_MAX_PLANES];
   struct v4l2_buffer vbuf;
   GstBuffer *buf;
   GstFlowReturn flow;
   gboolean starved;
+  Slot *slot;
+  guint p;
   gint ret;
 
   for (;;) {
@@ -555,30 +707,48 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
     break;
   }
 
-  if (vbuf.index >= self->count) {
-    GST_ERROR_OBJECT (self, "driver returned unknown buffer %u", vbuf.index);
-    set_error (self, -EINVAL);
+  GST_OBJECT_LOCK (self);
+  slot = vbuf.index < self->count ? &self->slots[vbuf.index] : NULL;
+  if (slot == NULL || !slot->queued) {
+    self->last_error = -EPROTO;
+    self->bad_index = vbuf.index;
+    GST_OBJECT_UNLOCK (self);
+    GST_ERROR_OBJECT (self, "driver returned buffer %u, which is not queued",
+        vbuf.index);
     return GST_FLOW_ERROR;
   }
-
-  GST_OBJECT_LOCK (self);
-  self->queued[vbuf.index] = FALSE;
+  slot->queued = FALSE;
   self->n_queued--;
   starved = self->n_queued == 0;
+  /* every memory is parked: only queued slots are dequeued */
+  for (p = 0; p < self->n_memories; p++) {
+    mems[p] = slot->parked[p];
+    slot->parked[p] = NULL;
+  }
+  slot->n_out = self->n_memories;
+  slot->buffer_out = TRUE;
   GST_OBJECT_UNLOCK (self);
+
+  buf = self->buffers[vbuf.index];
+  for (p = 0; p < self->n_memories; p++)
+    gst_buffer_append_memory (buf, mems[p]);
+  /* These are the buffer's own memories, not replacements. */
+  GST_BUFFER_FLAG_UNSET (buf, GST_BUFFER_FLAG_TAG_MEMORY);
 
   /* The driver has no buffer for the next frame: add one now rather than
    * let that frame be dropped. */
   if (starved)
     grow (self);
 
-  buf = self->buffers[vbuf.index];
   GST_BUFFER_OFFSET (buf) = vbuf.sequence;
   GST_BUFFER_OFFSET_END (buf) = vbuf.sequence + 1;
   if (vbuf.flags & V4L2_BUF_FLAG_ERROR)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
 
-  set_monotonic_timestamp (self, buf, &vbuf);
+  /* the driver's CLOCK_MONOTONIC timestamp, on a pooled meta */
+  gst_tegra_csi_clock_set_raw_meta (buf, (vbuf.flags &
+          V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC ?
+      GST_TIMEVAL_TO_TIME (vbuf.timestamp) : GST_CLOCK_TIME_NONE);
 
   GST_LOG_OBJECT (self, "dequeued buffer %u, sequence %u, flags 0x%x",
       vbuf.index, vbuf.sequence, vbuf.flags);
@@ -613,12 +783,16 @@ gst_tegra_csi_buffer_pool_reset_buffer (G_GNUC_UNUSED GstBufferPool * pool,
   gst_buffer_foreach_meta (buffer, drop_unpooled_meta, NULL);
 }
 
+/* A GstBuffer came back (its last unref). Its memories leave it: those
+ * that only it referenced are disposed, and so return to their slot, at
+ * once; the others when their last holder drops them. The V4L2 buffer is
+ * queued again when both happened. */
 static void
 gst_tegra_csi_buffer_pool_release_buffer (GstBufferPool * pool,
     GstBuffer * buffer)
 {
   GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (pool);
-  gboolean streaming;
+  gboolean requeue, delayed;
   gint index;
 
   index = find_index (self, buffer);
@@ -628,27 +802,25 @@ gst_tegra_csi_buffer_pool_release_buffer (GstBufferPool * pool,
     return;
   }
 
-  /* Downstream replaced our memories: put the driver's back. */
-  if (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_TAG_MEMORY)) {
-    guint p;
+  /* Our memories, or whatever downstream replaced them with. */
+  gst_buffer_remove_all_memory (buffer);
 
-    GST_DEBUG_OBJECT (self, "restoring the memories of buffer %d", index);
-    gst_buffer_remove_all_memory (buffer);
-    for (p = 0; p < self->n_memories; p++) {
-      GstMemory *mem = self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ?
-          gst_tegra_csi_allocator_get_memory (self->allocator, index, p) :
-          gst_memory_ref (self->mmap_memories[index][p]);
-      gst_buffer_append_memory (buffer, mem);
-    }
-    GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_TAG_MEMORY);
-  }
-
+  g_mutex_lock (&self->qlock);
   GST_OBJECT_LOCK (self);
-  streaming = self->streaming;
+  self->slots[index].buffer_out = FALSE;
+  delayed = self->streaming && self->slots[index].n_out > 0;
+  if (delayed)
+    self->delayed++;
+  requeue = take_if_free (self, index);
   GST_OBJECT_UNLOCK (self);
-
-  if (streaming)
+  if (requeue)
     queue_index (self, index);
+  g_mutex_unlock (&self->qlock);
+
+  if (delayed)
+    GST_DEBUG_OBJECT (self, "buffer %d is back but a memory of it is still "
+        "used elsewhere: it goes back to the driver when that is dropped",
+        index);
 }
 
 static void
@@ -659,9 +831,9 @@ gst_tegra_csi_buffer_pool_finalize (GObject * object)
   free_buffers (self);
   gst_clear_object (&self->allocator);
   gst_clear_object (&self->device);
-  gst_caps_unref (self->monotonic_caps);
   gst_poll_free (self->poll);
   g_cond_clear (&self->cond);
+  g_mutex_clear (&self->qlock);
 
   G_OBJECT_CLASS (gst_tegra_csi_buffer_pool_parent_class)->finalize (object);
 }
@@ -687,9 +859,9 @@ static void
 gst_tegra_csi_buffer_pool_init (GstTegraCsiBufferPool * self)
 {
   g_cond_init (&self->cond);
+  g_mutex_init (&self->qlock);
   self->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&self->pollfd);
-  self->monotonic_caps = gst_caps_new_empty_simple (GST_TEGRA_CSI_MONOTONIC_CAPS);
   self->timeout_ms = 5000;
 }
 
@@ -747,6 +919,142 @@ gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
   self->max_count = CLAMP (max_count, count, VIDEO_MAX_FRAME);
 }
 
+/* ---- GstTegraCsiCaptureQueue ---- */
+
+static GstFlowReturn
+pool_capture (GstTegraCsiCaptureQueue * queue, GstBuffer ** buffer,
+    GError ** error)
+{
+  GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (queue);
+  GstFlowReturn flow;
+  guint32 index = 0;
+  guint timeout;
+  gint err;
+
+  flow = gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (self), buffer, NULL);
+  if (flow == GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED) {
+    GST_OBJECT_LOCK (self);
+    timeout = self->timeout_ms;
+    GST_OBJECT_UNLOCK (self);
+    gst_tegra_csi_device_set_stall_error (self->device, timeout, error);
+    return GST_FLOW_ERROR;
+  }
+  if (flow != GST_FLOW_ERROR)
+    return flow;
+
+  err = gst_tegra_csi_buffer_pool_get_error (self, &index);
+  if (err == -EPROTO)
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+        "Device '%s' returned buffer %u, which was not queued to it.",
+        gst_tegra_csi_device_get_path (self->device), index);
+  else
+    gst_tegra_csi_device_set_capture_error (self->device, err, error);
+  return GST_FLOW_ERROR;
+}
+
+static void
+pool_set_flushing (GstTegraCsiCaptureQueue * queue, gboolean flushing)
+{
+  gst_buffer_pool_set_flushing (GST_BUFFER_POOL (queue), flushing);
+}
+
+static void
+pool_set_timeout (GstTegraCsiCaptureQueue * queue, guint timeout_ms)
+{
+  gst_tegra_csi_buffer_pool_set_timeout (GST_TEGRA_CSI_BUFFER_POOL (queue),
+      timeout_ms);
+}
+
+static void
+pool_get_stats (GstTegraCsiCaptureQueue * queue, guint * queued,
+    guint * buffers, guint64 * delayed)
+{
+  GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (queue);
+
+  GST_OBJECT_LOCK (self);
+  *queued = self->n_queued;
+  *delayed = self->delayed;
+  GST_OBJECT_UNLOCK (self);
+  *buffers = gst_tegra_csi_buffer_pool_get_count (self);
+}
+
+static guint
+pool_get_max_buffers (GstTegraCsiCaptureQueue * queue)
+{
+  return gst_tegra_csi_buffer_pool_get_max_count (GST_TEGRA_CSI_BUFFER_POOL
+      (queue));
+}
+
+static guint
+pool_end (GstTegraCsiCaptureQueue * queue)
+{
+  GstTegraCsiBufferPool *self = GST_TEGRA_CSI_BUFFER_POOL (queue);
+  guint held = gst_tegra_csi_buffer_pool_orphan (self);
+
+  if (gst_tegra_csi_device_can_orphan_buffers (self->device))
+    held = 0;
+  /* GstBufferPool runs our stop() once every GstBuffer is back; after the
+   * orphaning it makes no ioctl */
+  gst_buffer_pool_set_active (GST_BUFFER_POOL (self), FALSE);
+  return held;
+}
+
+static void
+gst_tegra_csi_buffer_pool_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface)
+{
+  iface->capture = pool_capture;
+  iface->set_flushing = pool_set_flushing;
+  iface->set_timeout = pool_set_timeout;
+  iface->get_stats = pool_get_stats;
+  iface->get_max_buffers = pool_get_max_buffers;
+  iface->end = pool_end;
+}
+
+/**
+ * gst_tegra_csi_buffer_pool_orphan:
+ * @self: a pool
+ *
+ * Ends the driver's queue now, for a new format or a stop, even while
+ * downstream or an application still holds buffers or memories of it:
+ * VIDIOC_STREAMOFF and VIDIOC_REQBUFS(0) run at once, an acquire waiting
+ * returns %GST_FLOW_FLUSHING, and nothing is ever queued again. What is
+ * still held stays valid (videobuf2 keeps a mapped or exported buffer's
+ * memory, `V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS`) and is freed when its last
+ * reference goes. A driver without that capability keeps its queue while
+ * anything is held; the queue then ends when the last one comes back.
+ * Call it from the streaming thread, or once it stopped, while the device
+ * is open; deactivate the pool afterwards.
+ *
+ * Returns: how many of the driver's buffers are still held elsewhere (a
+ *   GstBuffer or a memory of it): 0 when the queue ended with nothing
+ *   outstanding.
+ */
+static guint
+gst_tegra_csi_buffer_pool_orphan (GstTegraCsiBufferPool * self)
+{
+  guint i, held = 0;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->count; i++)
+    if (self->slots[i].buffer_out || self->slots[i].n_out > 0)
+      held++;
+  GST_OBJECT_UNLOCK (self);
+
+  if (held > 0 && !gst_tegra_csi_device_can_orphan_buffers (self->device)) {
+    GST_WARNING_OBJECT (self, "%u buffers are still held and the driver "
+        "cannot orphan them: the queue ends when they come back", held);
+    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (self), TRUE);
+    return held;
+  }
+
+  gst_buffer_pool_set_flushing (GST_BUFFER_POOL (self), TRUE);
+  if (end_queue (self))
+    GST_INFO_OBJECT (self, "queue ended with %u buffers still held "
+        "(orphaned)", held);
+  return held;
+}
+
 /**
  * gst_tegra_csi_buffer_pool_set_timeout:
  * @self: a pool
@@ -770,7 +1078,7 @@ gst_tegra_csi_buffer_pool_set_timeout (GstTegraCsiBufferPool * self,
  *
  * Returns: how many buffers the driver allocated (0 when inactive).
  */
-guint
+static guint
 gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool * self)
 {
   return g_atomic_int_get ((gint *) & self->count);
@@ -782,43 +1090,31 @@ gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool * self)
  *
  * Returns: how many buffers the pool may grow to.
  */
-guint
+static guint
 gst_tegra_csi_buffer_pool_get_max_count (GstTegraCsiBufferPool * self)
 {
   return self->max_count;
 }
 
 /**
- * gst_tegra_csi_buffer_pool_get_queued:
- * @self: a pool
- *
- * Returns: how many buffers are queued to the driver right now.
- */
-guint
-gst_tegra_csi_buffer_pool_get_queued (GstTegraCsiBufferPool * self)
-{
-  guint n;
-
-  GST_OBJECT_LOCK (self);
-  n = self->n_queued;
-  GST_OBJECT_UNLOCK (self);
-
-  return n;
-}
-
-/**
  * gst_tegra_csi_buffer_pool_get_error:
  * @self: a pool
+ * @index: (out) (optional): with -EPROTO, the buffer index the driver
+ *   returned although it was not queued
  *
- * Returns: the -errno of the last failed device call, or 0.
+ * Returns: the -errno of the last failed device call, -EPROTO when the
+ *   driver returned a buffer that was not queued, or 0.
  */
 gint
-gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self)
+gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self,
+    guint32 * index)
 {
   gint err;
 
   GST_OBJECT_LOCK (self);
   err = self->last_error;
+  if (index)
+    *index = self->bad_index;
   GST_OBJECT_UNLOCK (self);
 
   return err;

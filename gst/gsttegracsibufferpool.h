@@ -54,16 +54,16 @@ void gst_tegra_csi_buffer_pool_set_layout (GstTegraCsiBufferPool * self,
     const GstVideoInfo * info, guint n_memories, const gsize * memory_sizes,
     guint count, guint max_count);
 
+
 void gst_tegra_csi_buffer_pool_set_timeout (GstTegraCsiBufferPool * self,
     guint timeout_ms);
 
-guint gst_tegra_csi_buffer_pool_get_count (GstTegraCsiBufferPool * self);
 
-guint gst_tegra_csi_buffer_pool_get_max_count (GstTegraCsiBufferPool * self);
 
-guint gst_tegra_csi_buffer_pool_get_queued (GstTegraCsiBufferPool * self);
 
-gint gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self);
+
+gint gst_tegra_csi_buffer_pool_get_error (GstTegraCsiBufferPool * self,
+    guint32 * index);
 
 G_END_DECLS
 

@@ -11,21 +11,12 @@
 #endif
 
 #include "gsttegracsicaps.h"
+#include "gsttegracsidebug.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_caps_debug);
+#include <errno.h>
+#include <string.h>
+
 #define GST_CAT_DEFAULT gst_tegra_csi_caps_debug
-
-static void
-ensure_debug (void)
-{
-  static gsize once = 0;
-
-  if (g_once_init_enter (&once)) {
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_caps_debug, "tegracsi-caps", 0,
-        "tegracsi caps probing and fixation");
-    g_once_init_leave (&once, 1);
-  }
-}
 
 static GValue *
 interval_to_framerates (const GArray * intervals, GValue * out)
@@ -92,16 +83,124 @@ set_framerates (GstTegraCsiDevice * device,
   g_array_unref (intervals);
 }
 
+/* Appends @str to the string list @list unless it is in it already. */
+static void
+add_unique_string (GValue * list, const gchar * str)
+{
+  GValue v = G_VALUE_INIT;
+  guint i;
+
+  for (i = 0; i < gst_value_list_get_size (list); i++)
+    if (g_str_equal (g_value_get_string (gst_value_list_get_value (list, i)),
+            str))
+      return;
+  g_value_init (&v, G_TYPE_STRING);
+  g_value_set_string (&v, str);
+  gst_value_list_append_and_take_value (list, &v);
+}
+
+/* What VIDIOC_TRY_FMT says of a raw format at @width x @height, added to
+ * @s: the colorimetry it produces by default, and, when it converts
+ * colorimetry (@csc: V4L2_FMT_FLAG_CSC_* in VIDIOC_ENUM_FMT), the others it
+ * accepts; the interlace mode (and field order) of its frames. */
+static void
+probe_raw_fields (GstTegraCsiDevice * device, const GstTegraCsiFormat * format,
+    guint width, guint height, gboolean csc, gboolean bottom_first,
+    GstStructure * s)
+{
+  static const gchar *candidates[] = { "bt601", "bt709", "sRGB", "bt2020",
+    "smpte240m", "1:4:7:1"
+  };
+  GValue list = G_VALUE_INIT;
+  struct v4l2_format fmt;
+  GstVideoColorimetry cinfo;
+  GstVideoInterlaceMode mode;
+  GstVideoFieldOrder order;
+  gchar *str;
+  guint i;
+
+  gst_tegra_csi_device_init_format (device, &fmt, width, height,
+      format->fourcc);
+  if (gst_tegra_csi_device_try_format (device, &fmt) < 0)
+    return;
+
+  if (gst_tegra_csi_format_get_interlace (&fmt, bottom_first, &mode, &order)) {
+    gst_structure_set (s, "interlace-mode", G_TYPE_STRING,
+        gst_video_interlace_mode_to_string (mode), NULL);
+    if (order != GST_VIDEO_FIELD_ORDER_UNKNOWN)
+      gst_structure_set (s, "field-order", G_TYPE_STRING,
+          gst_video_field_order_to_string (order), NULL);
+  }
+
+  g_value_init (&list, GST_TYPE_LIST);
+  gst_tegra_csi_format_get_colorimetry (&fmt, &cinfo);
+  str = gst_video_colorimetry_to_string (&cinfo);
+  if (str)
+    add_unique_string (&list, str);
+  g_free (str);
+  for (i = 0; csc && i < G_N_ELEMENTS (candidates); i++) {
+    GstVideoColorimetry want;
+
+    gst_video_colorimetry_from_string (&want, candidates[i]);
+    gst_tegra_csi_device_init_format (device, &fmt, width, height,
+        format->fourcc);
+    gst_tegra_csi_format_set_colorimetry (&fmt, &want);
+    if (gst_tegra_csi_device_try_format (device, &fmt) < 0)
+      continue;
+    gst_tegra_csi_format_get_colorimetry (&fmt, &cinfo);
+    str = gst_video_colorimetry_to_string (&cinfo);
+    if (str)
+      add_unique_string (&list, str);
+    g_free (str);
+  }
+  if (gst_value_list_get_size (&list) == 1)
+    gst_structure_set_value (s, "colorimetry",
+        gst_value_list_get_value (&list, 0));
+  else if (gst_value_list_get_size (&list) > 1)
+    gst_structure_set_value (s, "colorimetry", &list);
+  g_value_unset (&list);
+}
+
+static gboolean
+copy_field (GQuark field, const GValue * value, gpointer user_data)
+{
+  gst_structure_id_set_value (user_data, field, value);
+  return TRUE;
+}
+
+/* Sets every field of @from on @to. */
+static void
+copy_fields (const GstStructure * from, GstStructure * to)
+{
+  gst_structure_foreach (from, copy_field, to);
+}
+
 static GstCaps *
-probe_format (GstTegraCsiDevice * device,
-    const GstTegraCsiFormat * format)
+probe_format (GstTegraCsiDevice * device, const GstTegraCsiFormat * format,
+    const GstTegraCsiProbe * probe, gboolean csc)
 {
   GArray *sizes = gst_tegra_csi_device_enum_frame_sizes (device,
       format->fourcc);
   GstCaps *caps = gst_caps_new_empty ();
+  GstStructure *extras = gst_structure_new_empty ("extras");
   guint i;
 
-  for (i = 0; i < sizes->len; i++) {
+  if (format->kind == GST_TEGRA_CSI_FORMAT_RAW) {
+    const struct v4l2_frmsizeenum *sz = sizes->len ?
+        &g_array_index (sizes, struct v4l2_frmsizeenum, 0) : NULL;
+    guint w = sz == NULL ? 640 : sz->type == V4L2_FRMSIZE_TYPE_DISCRETE ?
+        sz->discrete.width : sz->stepwise.max_width;
+    guint h = sz == NULL ? 480 : sz->type == V4L2_FRMSIZE_TYPE_DISCRETE ?
+        sz->discrete.height : sz->stepwise.max_height;
+
+    gst_structure_set (extras, "pixel-aspect-ratio", GST_TYPE_FRACTION,
+        probe->par_n, probe->par_d, "interlace-mode", G_TYPE_STRING,
+        "progressive", NULL);
+    probe_raw_fields (device, format, w, h, csc, probe->bottom_first, extras);
+  }
+
+  /* cropped frames have the crop's size only (below) */
+  for (i = 0; i < sizes->len && probe->crop_width == 0; i++) {
     const struct v4l2_frmsizeenum *sz =
         &g_array_index (sizes, struct v4l2_frmsizeenum, i);
     GstStructure *s = gst_tegra_csi_format_to_structure (format);
@@ -120,22 +219,27 @@ probe_format (GstTegraCsiDevice * device,
       set_framerates (device, s, format->fourcc, sz->stepwise.max_width,
           sz->stepwise.max_height);
     }
-    if (format->kind == GST_TEGRA_CSI_FORMAT_RAW)
-      gst_structure_set (s, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-          "interlace-mode", G_TYPE_STRING, "progressive", NULL);
+    copy_fields (extras, s);
     gst_caps_append_structure (caps, s);
   }
 
-  if (sizes->len == 0) {
-    /* No size enumeration: whatever TRY_FMT accepts. */
+  if (sizes->len == 0 || probe->crop_width) {
+    /* No size enumeration: whatever TRY_FMT accepts; cropped: the crop's
+     * size. */
     GstStructure *s = gst_tegra_csi_format_to_structure (format);
 
     gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
         "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
-    set_framerates (device, s, format->fourcc, 0, 0);
+    set_framerates (device, s, format->fourcc, probe->crop_width,
+        probe->crop_height);
+    copy_fields (extras, s);
+    if (probe->crop_width)
+      gst_structure_set (s, "width", G_TYPE_INT, probe->crop_width,
+          "height", G_TYPE_INT, probe->crop_height, NULL);
     gst_caps_append_structure (caps, s);
   }
 
+  gst_structure_free (extras);
   g_array_unref (sizes);
   return caps;
 }
@@ -143,38 +247,43 @@ probe_format (GstTegraCsiDevice * device,
 /**
  * gst_tegra_csi_caps_probe:
  * @device: an open capture device
- * @dmabuf: whether buffers will be dma-bufs: the caps then come twice,
- *   first with the `memory:DMABuf` feature, then without
- * @fourccs: (out caller-allocates) (element-type guint32): emptied, then
- *   filled with every pixel format the device offers, known or not
- * @offered: (out) (transfer full): what the device offers, as
- *   "UYVY (UYVY 4:2:2), ..." for error messages
+ * @probe: (inout): what to probe with (@dmabuf, the pixel aspect ratio
+ *   of raw caps, the field order of interlaced frames); on return
+ *   @fourccs, @csc_fourccs and @offered are filled (free them with
+ *   gst_tegra_csi_caps_probe_clear())
  *
  * Enumerates formats, frame sizes and frame intervals and builds the caps
- * of every format the format table knows.
+ * of every format the format table knows. Raw caps carry the pixel aspect
+ * ratio given, and what VIDIOC_TRY_FMT reports of the format (at its first
+ * enumerated size): the interlace mode of its frames and its colorimetry,
+ * a list of those it can convert to when VIDIOC_ENUM_FMT flags it able to
+ * (V4L2_FMT_FLAG_CSC_COLORSPACE).
  *
- * Returns: (transfer full): the caps, empty if the device offers nothing
- * the element can produce.
+ * Returns: (transfer full): the caps (first with the `memory:DMABuf`
+ *   feature, then without, when @dmabuf), empty if the device offers
+ *   nothing the element can produce.
  */
 GstCaps *
-gst_tegra_csi_caps_probe (GstTegraCsiDevice * device, gboolean dmabuf,
-    GArray * fourccs, gchar ** offered)
+gst_tegra_csi_caps_probe (GstTegraCsiDevice * device, GstTegraCsiProbe * probe)
 {
   GArray *descs = gst_tegra_csi_device_enum_formats (device);
   GstCaps *sysmem = gst_caps_new_empty ();
   GString *list = g_string_new (NULL);
   guint i;
 
-  ensure_debug ();
-  g_array_set_size (fourccs, 0);
+  probe->fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  probe->csc_fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   for (i = 0; i < descs->len; i++) {
     const struct v4l2_fmtdesc *d = &g_array_index (descs,
         struct v4l2_fmtdesc, i);
     const GstTegraCsiFormat *format =
         gst_tegra_csi_format_from_fourcc (d->pixelformat);
+    gboolean csc = (d->flags & V4L2_FMT_FLAG_CSC_COLORSPACE) != 0;
 
-    g_array_append_val (fourccs, d->pixelformat);
+    g_array_append_val (probe->fourccs, d->pixelformat);
+    if (csc)
+      g_array_append_val (probe->csc_fourccs, d->pixelformat);
     g_string_append_printf (list, "%s%" GST_FOURCC_FORMAT " (%s)",
         i ? ", " : "", GST_FOURCC_ARGS (d->pixelformat), d->description);
 
@@ -183,13 +292,14 @@ gst_tegra_csi_caps_probe (GstTegraCsiDevice * device, gboolean dmabuf,
           GST_FOURCC_ARGS (d->pixelformat), d->description);
       continue;
     }
-    sysmem = gst_caps_merge (sysmem, probe_format (device, format));
+    sysmem = gst_caps_merge (sysmem, probe_format (device, format, probe,
+            csc));
   }
 
   g_array_unref (descs);
-  *offered = g_string_free (list, FALSE);
+  probe->offered = g_string_free (list, FALSE);
 
-  if (dmabuf) {
+  if (probe->dmabuf) {
     GstCaps *with_feature = gst_caps_copy (sysmem);
 
     gst_caps_set_features_simple (with_feature,
@@ -198,6 +308,70 @@ gst_tegra_csi_caps_probe (GstTegraCsiDevice * device, gboolean dmabuf,
   }
 
   return sysmem;
+}
+
+/**
+ * gst_tegra_csi_caps_probe_init:
+ * @probe: (out caller-allocates): what to probe with
+ * @device: an open capture device
+ * @dmabuf: whether the caps come with the `memory:DMABuf` feature too
+ *
+ * Fills @probe with what the device says: the pixel aspect ratio from
+ * VIDIOC_CROPCAP (GStreamer's width over height is the inverse of V4L2's
+ * `pixelaspect`, which is height over width; 1/1 when the driver gives
+ * none) and the field order of its standard (VIDIOC_G_STD: 525 lines means
+ * the bottom field first).
+ */
+void
+gst_tegra_csi_caps_probe_init (GstTegraCsiProbe * probe,
+    GstTegraCsiDevice * device, gboolean dmabuf)
+{
+  guint32 n, d;
+  guint64 std = 0;
+
+  memset (probe, 0, sizeof (*probe));
+  probe->dmabuf = dmabuf;
+  probe->par_n = probe->par_d = 1;
+  if (gst_tegra_csi_device_get_pixel_aspect (device, &n, &d) == 0) {
+    probe->par_n = d;
+    probe->par_d = n;
+  }
+  if (gst_tegra_csi_device_get_standard (device, &std) == 0)
+    probe->bottom_first = (std & V4L2_STD_525_60) != 0;
+}
+
+/**
+ * gst_tegra_csi_caps_probe_clear:
+ * @probe: what gst_tegra_csi_caps_probe() filled
+ *
+ * Frees the lists the probe made.
+ */
+void
+gst_tegra_csi_caps_probe_clear (GstTegraCsiProbe * probe)
+{
+  g_clear_pointer (&probe->fourccs, g_array_unref);
+  g_clear_pointer (&probe->csc_fourccs, g_array_unref);
+  g_clear_pointer (&probe->offered, g_free);
+}
+
+/**
+ * gst_tegra_csi_caps_converts_colorimetry:
+ * @probe: what gst_tegra_csi_caps_probe() filled
+ * @fourcc: a pixel format the device offers
+ *
+ * Returns: %TRUE when the device produces the colorimetry asked for in
+ *   VIDIOC_S_FMT for @fourcc (V4L2_PIX_FMT_FLAG_SET_CSC).
+ */
+gboolean
+gst_tegra_csi_caps_converts_colorimetry (const GstTegraCsiProbe * probe,
+    guint32 fourcc)
+{
+  guint i;
+
+  for (i = 0; probe->csc_fourccs && i < probe->csc_fourccs->len; i++)
+    if (g_array_index (probe->csc_fourccs, guint32, i) == fourcc)
+      return TRUE;
+  return FALSE;
 }
 
 /**
@@ -332,7 +506,6 @@ gst_tegra_csi_caps_fixate (GstCaps * caps, GstTegraCsiDevice * device,
   GstCaps *out;
   guint i;
 
-  ensure_debug ();
   caps = gst_caps_make_writable (caps);
   first = gst_caps_get_structure (caps, 0);
   first_features = gst_caps_get_features (caps, 0);
@@ -376,4 +549,187 @@ gst_tegra_csi_caps_fixate (GstCaps * caps, GstTegraCsiDevice * device,
   fixate_colorimetry (s, device, fourccs);
 
   return gst_caps_fixate (out);
+}
+
+/* The frame rate the device runs at after asking for @fps_n/@fps_d
+ * (VIDIOC_S_PARM's answer; VIDIOC_G_PARM when it has no answer). A refusal
+ * becomes @warning. FALSE when the device does not tell (the caps' rate
+ * stays). */
+static gboolean
+apply_rate (GstTegraCsiDevice * device, gint fps_n, gint fps_d,
+    gint * out_n, gint * out_d, GError ** warning)
+{
+  guint32 tpf_n = fps_d, tpf_d = fps_n;
+  gint ret = -ENOTTY;
+
+  if (fps_n > 0)
+    ret = gst_tegra_csi_device_set_frame_interval (device, &tpf_n, &tpf_d);
+  if (ret < 0 && ret != -ENOTTY)
+    g_set_error (warning, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "Device '%s' did not take %d/%d frames per second (VIDIOC_S_PARM: "
+        "%s).", gst_tegra_csi_device_get_path (device), fps_n, fps_d,
+        g_strerror (-ret));
+  if (ret < 0 &&
+      gst_tegra_csi_device_get_frame_interval (device, &tpf_n, &tpf_d) < 0)
+    return FALSE;
+  if (tpf_n == 0 || tpf_d == 0)
+    return FALSE;
+  *out_n = tpf_d;
+  *out_d = tpf_n;
+  return TRUE;
+}
+
+/**
+ * gst_tegra_csi_caps_configure:
+ * @device: the open device; it must have no buffers (end the queue first)
+ * @probe: what gst_tegra_csi_caps_probe() found
+ * @caps: fixed caps downstream accepted
+ * @held: buffers downstream still holds from the last format, for the
+ *   message when the driver refuses a new one while they exist
+ * @out: (out caller-allocates): what the device does now
+ * @warning: (out) (optional): set when the device refused something that
+ *   is not fatal (a frame rate), for a warning message
+ * @error: (out): the reason when it fails: a #GstStreamError or
+ *   #GstResourceError with the message for GST_ELEMENT_ERROR
+ *
+ * Sets the format of @caps with VIDIOC_S_FMT (asking for its colorimetry
+ * when the device converts it, V4L2_PIX_FMT_FLAG_SET_CSC) and its frame
+ * rate with VIDIOC_S_PARM, and describes what the driver answered:
+ * @out->caps are @caps with the frame rate the driver set, and for raw
+ * video its colorimetry, interlace mode and field order, and the pixel
+ * aspect ratio of @probe. A size, format, plane layout or field order
+ * (one field per buffer, sequential fields) the element cannot deliver as
+ * asked fails.
+ *
+ * Returns: %TRUE when the device is set.
+ */
+gboolean
+gst_tegra_csi_caps_configure (GstTegraCsiDevice * device,
+    const GstTegraCsiProbe * probe, GstCaps * caps, guint held,
+    GstTegraCsiConfigured * out, GError ** warning, GError ** error)
+{
+  const gchar *path = gst_tegra_csi_device_get_path (device);
+  GstStructure *s = gst_caps_get_structure (caps, 0), *as;
+  struct v4l2_format *fmt = &out->fmt;
+  GstVideoColorimetry cinfo;
+  GstVideoInterlaceMode mode;
+  GstVideoFieldOrder order;
+  gint width = 0, height = 0, fps_n = 0, fps_d = 1;
+  guint got_w = 0, got_h = 0;
+  const gchar *colorimetry;
+  gboolean raw;
+  gchar *str;
+  gint ret;
+
+  memset (out, 0, sizeof (*out));
+  out->format = gst_tegra_csi_caps_find_format (s, probe->fourccs);
+  str = gst_caps_to_string (caps);
+  if (out->format == NULL || !gst_structure_get_int (s, "width", &width) ||
+      !gst_structure_get_int (s, "height", &height)) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "Device '%s' does not support the format %s; it offers: %s.", path,
+        str, probe->offered);
+    goto err;
+  }
+  raw = out->format->kind == GST_TEGRA_CSI_FORMAT_RAW;
+  gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d);
+
+  gst_tegra_csi_device_init_format (device, fmt, width, height,
+      out->format->fourcc);
+  colorimetry = gst_structure_get_string (s, "colorimetry");
+  if (raw && colorimetry &&
+      gst_tegra_csi_caps_converts_colorimetry (probe, out->format->fourcc) &&
+      gst_video_colorimetry_from_string (&cinfo, colorimetry))
+    gst_tegra_csi_format_set_colorimetry (fmt, &cinfo);
+
+  ret = gst_tegra_csi_device_set_format (device, fmt);
+  if (ret == -EBUSY) {
+    if (held > 0)
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+          "Device '%s' cannot change its format while downstream still "
+          "holds %u of its buffers.", path, held);
+    else
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+          "Device '%s' is busy: another application is using it.", path);
+    goto err;
+  }
+  if (ret < 0 || gst_tegra_csi_format_get_fourcc (fmt, &got_w, &got_h) != out->format->fourcc ||
+      got_w != (guint) width || got_h != (guint) height) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "Device '%s' does not support the format %s; it offers: %s.", path,
+        str, probe->offered);
+    GST_WARNING_OBJECT (device, "VIDIOC_S_FMT: %s; driver chose %"
+        GST_FOURCC_FORMAT " %ux%u", ret < 0 ? g_strerror (-ret) : "ok",
+        GST_FOURCC_ARGS (gst_tegra_csi_format_get_fourcc (fmt, &got_w, &got_h)), got_w, got_h);
+    goto err;
+  }
+
+  if (!gst_tegra_csi_format_get_interlace (fmt, probe->bottom_first, &mode,
+          &order)) {
+    guint32 field = fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE ?
+        fmt->fmt.pix_mp.field : fmt->fmt.pix.field;
+
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "Device '%s' delivers its frames as V4L2 field order '%s' (one "
+        "field per buffer or fields one after the other): this element "
+        "delivers progressive frames and frames with both fields "
+        "interleaved only.", path, gst_tegra_csi_format_field_name (field));
+    goto err;
+  }
+  out->interlace_mode = mode;
+  out->field_order = order;
+
+  if (!gst_tegra_csi_format_fill_video_info (out->format, fmt, &out->info,
+          out->memory_sizes)) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "Device '%s' reports a layout this element cannot describe for %s.",
+        path, str);
+    goto err;
+  }
+
+  /* what the device does */
+  out->caps = gst_caps_copy (caps);
+  as = gst_caps_get_structure (out->caps, 0);
+  if (apply_rate (device, fps_n, fps_d, &fps_n, &fps_d, warning))
+    gst_structure_set (as, "framerate", GST_TYPE_FRACTION, fps_n, fps_d,
+        NULL);
+  out->fps_n = fps_n;
+  out->fps_d = fps_d;
+  if (raw) {
+    gchar *c;
+
+    gst_tegra_csi_format_get_colorimetry (fmt, &cinfo);
+    c = gst_video_colorimetry_to_string (&cinfo);
+    if (c)
+      gst_structure_set (as, "colorimetry", G_TYPE_STRING, c, NULL);
+    else
+      gst_structure_remove_field (as, "colorimetry");
+    g_free (c);
+    gst_structure_set (as, "interlace-mode", G_TYPE_STRING,
+        gst_video_interlace_mode_to_string (mode), "pixel-aspect-ratio",
+        GST_TYPE_FRACTION, probe->par_n, probe->par_d, NULL);
+    if (order != GST_VIDEO_FIELD_ORDER_UNKNOWN)
+      gst_structure_set (as, "field-order", G_TYPE_STRING,
+          gst_video_field_order_to_string (order), NULL);
+    else
+      gst_structure_remove_field (as, "field-order");
+  }
+  g_free (str);
+  return TRUE;
+
+err:
+  g_free (str);
+  return FALSE;
+}
+
+/**
+ * gst_tegra_csi_caps_configured_clear:
+ * @out: what gst_tegra_csi_caps_configure() filled
+ *
+ * Frees its caps.
+ */
+void
+gst_tegra_csi_caps_configured_clear (GstTegraCsiConfigured * out)
+{
+  gst_clear_caps (&out->caps);
 }

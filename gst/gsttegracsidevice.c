@@ -8,15 +8,18 @@
  * value) on success and -errno on failure, after logging
  * "'<path>' VIDIOC_X failed: <reason>". Ioctls are retried on EINTR.
  *
- * Threading: open() and close() must not run concurrently with the other
- * methods (the element calls them from its start and stop only). The other
- * methods may be called from any thread: the kernel serialises the ioctls.
+ * Threading: every method may be called from any thread. Each ioctl runs
+ * with fd_lock held for reading and close() takes it for writing, so an
+ * ioctl never reaches a closed fd, nor a reused fd number that now belongs
+ * to another file: after close() the methods return -EBADF without a
+ * system call. open() must not run concurrently with the other methods.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gsttegracsidevice.h"
+#include "gsttegracsidebug.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_device_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_device_debug
 
 struct _GstTegraCsiDevice
@@ -33,33 +35,39 @@ struct _GstTegraCsiDevice
   GstObject parent;
 
   gchar *path;
-  /* fd, buf_type, card, driver and cap are written by open() and close()
-   * only; fd is also read under the object lock by get_fd(). */
+  /* fd_lock protects fd: held for reading across every ioctl, for writing
+   * by open() and close() when they change fd. It nests inside nothing.
+   * buf_type, card, driver and cap are written by open() and close()
+   * only. buf_caps (what VIDIOC_REQBUFS reported) is atomic. */
+  GRWLock fd_lock;
   gint fd;
+  gint buf_caps;
   guint32 buf_type;
   gchar card[32];
   gchar driver[16];
   struct v4l2_capability cap;
 };
 
-G_DEFINE_TYPE_WITH_CODE (GstTegraCsiDevice, gst_tegra_csi_device,
-    GST_TYPE_OBJECT,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_device_debug, "tegracsi-device", 0,
-        "tegracsi V4L2 device wrapper"));
+G_DEFINE_TYPE (GstTegraCsiDevice, gst_tegra_csi_device, GST_TYPE_OBJECT);
 
 static gint
 xioctl (GstTegraCsiDevice * self, unsigned long request, void *arg)
 {
   gint ret;
 
-  if (self->fd < 0)
+  g_rw_lock_reader_lock (&self->fd_lock);
+  if (self->fd < 0) {
+    g_rw_lock_reader_unlock (&self->fd_lock);
     return -EBADF;
-
+  }
   do {
     ret = ioctl (self->fd, request, arg);
   } while (ret < 0 && errno == EINTR);
+  if (ret < 0)
+    ret = -errno;
+  g_rw_lock_reader_unlock (&self->fd_lock);
 
-  return ret < 0 ? -errno : ret;
+  return ret;
 }
 
 #define LOG_FAILURE(self, name, err) \
@@ -73,6 +81,7 @@ gst_tegra_csi_device_finalize (GObject * object)
 
   gst_tegra_csi_device_close (self);
   g_free (self->path);
+  g_rw_lock_clear (&self->fd_lock);
 
   G_OBJECT_CLASS (gst_tegra_csi_device_parent_class)->finalize (object);
 }
@@ -86,6 +95,7 @@ gst_tegra_csi_device_class_init (GstTegraCsiDeviceClass * klass)
 static void
 gst_tegra_csi_device_init (GstTegraCsiDevice * self)
 {
+  g_rw_lock_init (&self->fd_lock);
   self->fd = -1;
 }
 
@@ -166,9 +176,9 @@ gst_tegra_csi_device_open (GstTegraCsiDevice * self)
     return ret;
   }
 
-  GST_OBJECT_LOCK (self);
+  g_rw_lock_writer_lock (&self->fd_lock);
   self->fd = fd;
-  GST_OBJECT_UNLOCK (self);
+  g_rw_lock_writer_unlock (&self->fd_lock);
 
   ret = xioctl (self, VIDIOC_QUERYCAP, &cap);
   if (ret < 0) {
@@ -225,15 +235,15 @@ gst_tegra_csi_device_close (GstTegraCsiDevice * self)
 {
   gint fd;
 
-  GST_OBJECT_LOCK (self);
+  /* waits for the ioctls running now; none starts after */
+  g_rw_lock_writer_lock (&self->fd_lock);
   fd = self->fd;
   self->fd = -1;
-  GST_OBJECT_UNLOCK (self);
-
   if (fd >= 0) {
     GST_DEBUG_OBJECT (self, "closing '%s'", self->path);
     close (fd);
   }
+  g_rw_lock_writer_unlock (&self->fd_lock);
   self->buf_type = 0;
   self->card[0] = '\0';
   self->driver[0] = '\0';
@@ -244,18 +254,38 @@ gst_tegra_csi_device_close (GstTegraCsiDevice * self)
  * gst_tegra_csi_device_get_fd:
  * @self: a device
  *
- * Returns: the file descriptor of the open device, or -1 when closed.
+ * Returns: the file descriptor of the open device, or -1 when closed. It
+ * is valid until the device is closed: use it (mmap, poll) only while the
+ * caller knows the device stays open.
  */
 gint
 gst_tegra_csi_device_get_fd (GstTegraCsiDevice * self)
 {
   gint fd;
 
-  GST_OBJECT_LOCK (self);
+  g_rw_lock_reader_lock (&self->fd_lock);
   fd = self->fd;
-  GST_OBJECT_UNLOCK (self);
+  g_rw_lock_reader_unlock (&self->fd_lock);
 
   return fd;
+}
+
+/**
+ * gst_tegra_csi_device_can_orphan_buffers:
+ * @self: a device whose buffers were requested at least once
+ *
+ * Whether the last VIDIOC_REQBUFS reported
+ * `V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS` (videobuf2, Linux 4.20 and later):
+ * VIDIOC_REQBUFS(0) then frees the queue at once even while buffers are
+ * mapped or exported, and those stay valid until their last user goes.
+ *
+ * Returns: %TRUE when buffers can be orphaned.
+ */
+gboolean
+gst_tegra_csi_device_can_orphan_buffers (GstTegraCsiDevice * self)
+{
+  return (g_atomic_int_get (&self->buf_caps) &
+      V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS) != 0;
 }
 
 /**
@@ -488,6 +518,8 @@ gst_tegra_csi_device_set_frame_interval (GstTegraCsiDevice * self,
       LOG_FAILURE (self, "VIDIOC_S_PARM", ret);
     return ret;
   }
+  if (!(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME))
+    return -ENOTTY;             /* answered, but has no frame interval */
 
   if (parm.parm.capture.timeperframe.denominator != 0) {
     *numerator = parm.parm.capture.timeperframe.numerator;
@@ -528,6 +560,259 @@ gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
 }
 
 /**
+ * gst_tegra_csi_device_set_capture_error:
+ * @self: a device
+ * @err: the -errno of a failed capture call (poll, VIDIOC_DQBUF,
+ *   VIDIOC_QBUF, ...)
+ * @error: (out): the error for GST_ELEMENT_ERROR
+ *
+ * Describes a capture failure: -EBUSY as the device being busy; -EIO,
+ * -ENODEV, -ENXIO and -EBADF as the device being gone (the driver marks
+ * its queue in error when the hardware disappears); anything else as a
+ * failed capture, with the reason.
+ */
+void
+gst_tegra_csi_device_set_capture_error (GstTegraCsiDevice * self, gint err,
+    GError ** error)
+{
+  switch (err) {
+    case -EBUSY:
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+          "Device '%s' is busy: another application is using it.",
+          self->path);
+      break;
+    case -EIO:
+    case -ENODEV:
+    case -ENXIO:
+    case -EBADF:
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+          "Device '%s' is gone: %s.", self->path, g_strerror (-err));
+      break;
+    default:
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+          "Capture from device '%s' failed: %s.", self->path,
+          g_strerror (-err));
+      break;
+  }
+}
+
+/**
+ * gst_tegra_csi_device_set_stall_error:
+ * @self: a device
+ * @timeout_ms: how long no frame came while buffers were queued
+ * @error: (out): the error for GST_ELEMENT_ERROR
+ *
+ * Describes a stalled sensor.
+ */
+void
+gst_tegra_csi_device_set_stall_error (GstTegraCsiDevice * self,
+    guint timeout_ms, GError ** error)
+{
+  g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+      "Device '%s' stalled: no frame for %u ms.", self->path, timeout_ms);
+}
+
+/**
+ * gst_tegra_csi_device_get_pixel_aspect:
+ * @self: an open device
+ * @numerator: (out): the pixel aspect as VIDIOC_CROPCAP reports it,
+ *   numerator
+ * @denominator: (out): denominator
+ *
+ * Reads `pixelaspect` with VIDIOC_CROPCAP: per the V4L2 specification
+ * ("struct v4l2_cropcap") the ratio of the actual sampling frequency to the
+ * one that gives square pixels, i.e. pixel height over width (11/10 for
+ * BT.601 NTSC, whose pixels are 10/11 as wide as they are high).
+ *
+ * Returns: 0; -ENOTTY when the driver does not implement it, -ENODATA
+ *   when it answers 0/0 or 1/1 would be assumed; another -errno.
+ */
+gint
+gst_tegra_csi_device_get_pixel_aspect (GstTegraCsiDevice * self,
+    guint32 * numerator, guint32 * denominator)
+{
+  struct v4l2_cropcap cropcap = {.type = self->buf_type };
+  gint ret;
+
+  /* The single-planar type for both interfaces (V4L2 spec, CROPCAP). */
+  if (cropcap.type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
+    cropcap.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  ret = xioctl (self, VIDIOC_CROPCAP, &cropcap);
+  if (ret < 0) {
+    GST_DEBUG_OBJECT (self, "'%s' VIDIOC_CROPCAP: %s", self->path,
+        g_strerror (-ret));
+    return ret;
+  }
+  if (cropcap.pixelaspect.numerator == 0 ||
+      cropcap.pixelaspect.denominator == 0)
+    return -ENODATA;
+  *numerator = cropcap.pixelaspect.numerator;
+  *denominator = cropcap.pixelaspect.denominator;
+  return 0;
+}
+
+/**
+ * gst_tegra_csi_device_get_selection:
+ * @self: an open device
+ * @target: `V4L2_SEL_TGT_CROP`, `V4L2_SEL_TGT_CROP_BOUNDS`, ...
+ * @rect: (out): the rectangle
+ *
+ * Reads a selection rectangle with VIDIOC_G_SELECTION; for the crop
+ * bounds, VIDIOC_CROPCAP's bounds when the driver has no selection API.
+ *
+ * Returns: 0 or -errno (-ENOTTY, -EINVAL, -ENODATA: no such rectangle).
+ */
+gint
+gst_tegra_csi_device_get_selection (GstTegraCsiDevice * self, guint32 target,
+    struct v4l2_rect *rect)
+{
+  struct v4l2_selection sel = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+    .target = target
+  };
+  gint ret = xioctl (self, VIDIOC_G_SELECTION, &sel);
+
+  if (ret == 0) {
+    *rect = sel.r;
+    return 0;
+  }
+  if (target == V4L2_SEL_TGT_CROP_BOUNDS) {
+    struct v4l2_cropcap cropcap = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+
+    if (xioctl (self, VIDIOC_CROPCAP, &cropcap) == 0) {
+      *rect = cropcap.bounds;
+      return 0;
+    }
+  }
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_set_selection:
+ * @self: an open device
+ * @target: `V4L2_SEL_TGT_CROP`, ...
+ * @rect: (inout): the wanted rectangle; on return the one the driver set
+ *
+ * Sets a selection rectangle with VIDIOC_S_SELECTION (the single-planar
+ * buffer type, which the V4L2 specification asks for both interfaces).
+ *
+ * Returns: 0 or -errno (-ENOTTY: the driver cannot crop).
+ */
+gint
+gst_tegra_csi_device_set_selection (GstTegraCsiDevice * self, guint32 target,
+    struct v4l2_rect *rect)
+{
+  struct v4l2_selection sel = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+    .target = target,.r = *rect
+  };
+  gint ret = xioctl (self, VIDIOC_S_SELECTION, &sel);
+
+  if (ret < 0) {
+    LOG_FAILURE (self, "VIDIOC_S_SELECTION", ret);
+    return ret;
+  }
+  *rect = sel.r;
+  return 0;
+}
+
+/**
+ * gst_tegra_csi_device_subscribe_source_change:
+ * @self: an open device
+ *
+ * Subscribes to V4L2_EVENT_SOURCE_CHANGE of the current input
+ * (VIDIOC_G_INPUT; 0 when the driver has no inputs): the device then
+ * polls POLLPRI when the input's signal changes (a new resolution or
+ * standard).
+ *
+ * Returns: 0, or -errno when the driver does not send that event.
+ */
+gint
+gst_tegra_csi_device_subscribe_source_change (GstTegraCsiDevice * self)
+{
+  struct v4l2_event_subscription sub = {.type = V4L2_EVENT_SOURCE_CHANGE };
+  guint32 input = 0;
+
+  if (xioctl (self, VIDIOC_G_INPUT, &input) == 0)
+    sub.id = input;
+  return xioctl (self, VIDIOC_SUBSCRIBE_EVENT, &sub);
+}
+
+/**
+ * gst_tegra_csi_device_dequeue_event:
+ * @self: an open device
+ * @type: (out): the event's type (`V4L2_EVENT_*`)
+ *
+ * Takes one pending event with VIDIOC_DQEVENT.
+ *
+ * Returns: 0, -ENOENT when none is pending, or another -errno.
+ */
+gint
+gst_tegra_csi_device_dequeue_event (GstTegraCsiDevice * self, guint32 * type)
+{
+  struct v4l2_event ev;
+  gint ret;
+
+  memset (&ev, 0, sizeof (ev));
+  ret = xioctl (self, VIDIOC_DQEVENT, &ev);
+  if (ret == 0)
+    *type = ev.type;
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_follow_source:
+ * @self: an open device, without buffers
+ *
+ * After a source change, sets what the current input now receives: the
+ * detected DV timings (VIDIOC_QUERY_DV_TIMINGS, VIDIOC_S_DV_TIMINGS) of a
+ * digital input, the detected standard (VIDIOC_QUERYSTD, VIDIOC_S_STD) of
+ * an analog one. Does nothing for an input that has neither (a camera).
+ */
+void
+gst_tegra_csi_device_follow_source (GstTegraCsiDevice * self)
+{
+  struct v4l2_input in = { 0 };
+  guint32 input = 0;
+
+  if (xioctl (self, VIDIOC_G_INPUT, &input) < 0)
+    return;
+  in.index = input;
+  if (xioctl (self, VIDIOC_ENUMINPUT, &in) < 0)
+    return;
+  if (in.capabilities & V4L2_IN_CAP_DV_TIMINGS) {
+    struct v4l2_dv_timings t = { 0 };
+
+    if (xioctl (self, VIDIOC_QUERY_DV_TIMINGS, &t) == 0)
+      xioctl (self, VIDIOC_S_DV_TIMINGS, &t);
+  } else if (in.capabilities & V4L2_IN_CAP_STD) {
+    v4l2_std_id std = 0;
+
+    if (xioctl (self, VIDIOC_QUERYSTD, &std) == 0 && std)
+      xioctl (self, VIDIOC_S_STD, &std);
+  }
+}
+
+/**
+ * gst_tegra_csi_device_get_standard:
+ * @self: an open device
+ * @std: (out): the current video standard (`V4L2_STD_*` bits)
+ *
+ * Reads the analog video standard with VIDIOC_G_STD.
+ *
+ * Returns: 0, -ENOTTY or -ENODATA when the input has no standard, or
+ *   another -errno.
+ */
+gint
+gst_tegra_csi_device_get_standard (GstTegraCsiDevice * self, guint64 * std)
+{
+  v4l2_std_id id = 0;
+  gint ret = xioctl (self, VIDIOC_G_STD, &id);
+
+  if (ret == 0)
+    *std = id;
+  return ret;
+}
+
+/**
  * gst_tegra_csi_device_request_buffers:
  * @self: an open device
  * @memory: `V4L2_MEMORY_MMAP`, `V4L2_MEMORY_DMABUF` or `V4L2_MEMORY_USERPTR`
@@ -553,9 +838,10 @@ gst_tegra_csi_device_request_buffers (GstTegraCsiDevice * self,
     return ret;
   }
 
-  GST_DEBUG_OBJECT (self, "'%s' asked for %u buffers, got %u", self->path,
-      *count, req.count);
+  GST_DEBUG_OBJECT (self, "'%s' asked for %u buffers, got %u (caps 0x%x)",
+      self->path, *count, req.count, req.capabilities);
   *count = req.count;
+  g_atomic_int_set (&self->buf_caps, req.capabilities);
 
   return 0;
 }
@@ -779,6 +1065,25 @@ control_key (const gchar * name)
 }
 
 /**
+ * gst_tegra_csi_device_query_control:
+ * @self: an open device
+ * @id: a control id
+ * @ctrl: (out caller-allocates): its description
+ *
+ * Describes one control with VIDIOC_QUERY_EXT_CTRL.
+ *
+ * Returns: 0, or -EINVAL when the device has no such control.
+ */
+gint
+gst_tegra_csi_device_query_control (GstTegraCsiDevice * self, guint32 id,
+    struct v4l2_query_ext_ctrl *ctrl)
+{
+  memset (ctrl, 0, sizeof (*ctrl));
+  ctrl->id = id;
+  return xioctl (self, VIDIOC_QUERY_EXT_CTRL, ctrl);
+}
+
+/**
  * gst_tegra_csi_device_find_control:
  * @self: an open device
  * @name: a control name as v4l2-ctl spells it (`drop_next_frames`; dashes
@@ -840,9 +1145,11 @@ control_is_64bit (GstTegraCsiDevice * self, guint32 id)
  * gst_tegra_csi_device_set_control:
  * @self: an open device
  * @id: a control id
- * @value: the new value (integer, boolean, menu or button controls)
+ * @value: the new value (integer, 64-bit integer, boolean, bitmask, menu
+ *   index or button controls)
  *
- * Sets one control with VIDIOC_S_EXT_CTRLS.
+ * Sets one control with VIDIOC_S_EXT_CTRLS (a 64-bit value for
+ * `V4L2_CTRL_TYPE_INTEGER64`, as VIDIOC_QUERY_EXT_CTRL says).
  *
  * Returns: 0 or -errno.
  */
@@ -866,6 +1173,67 @@ gst_tegra_csi_device_set_control (GstTegraCsiDevice * self, guint32 id,
     LOG_FAILURE (self, "VIDIOC_S_EXT_CTRLS", ret);
 
   return ret;
+}
+
+/**
+ * gst_tegra_csi_device_set_control_string:
+ * @self: an open device
+ * @id: a control of type `V4L2_CTRL_TYPE_STRING`
+ * @value: the new string (the control's length limits apply)
+ *
+ * Sets one string control with VIDIOC_S_EXT_CTRLS.
+ *
+ * Returns: 0 or -errno (-ERANGE: too short or too long).
+ */
+gint
+gst_tegra_csi_device_set_control_string (GstTegraCsiDevice * self, guint32 id,
+    const gchar * value)
+{
+  struct v4l2_ext_control ctrl = {.id = id,.size = strlen (value) + 1,
+    .string = (gchar *) value
+  };
+  struct v4l2_ext_controls ctrls = {.which = V4L2_CTRL_WHICH_CUR_VAL,
+    .count = 1,.controls = &ctrl
+  };
+  gint ret;
+
+  ret = xioctl (self, VIDIOC_S_EXT_CTRLS, &ctrls);
+  if (ret < 0)
+    LOG_FAILURE (self, "VIDIOC_S_EXT_CTRLS", ret);
+
+  return ret;
+}
+
+/**
+ * gst_tegra_csi_device_find_menu_entry:
+ * @self: an open device
+ * @ctrl: a menu control (`V4L2_CTRL_TYPE_MENU`), from
+ *   gst_tegra_csi_device_find_control()
+ * @name: the name of an entry (case is ignored)
+ * @index: (out): its index, the control's value for that entry
+ *
+ * Looks @name up among the entries VIDIOC_QUERYMENU lists (entries the
+ * driver skips are not listed).
+ *
+ * Returns: 0, or -ENOENT when the menu has no such entry.
+ */
+gint
+gst_tegra_csi_device_find_menu_entry (GstTegraCsiDevice * self,
+    const struct v4l2_query_ext_ctrl *ctrl, const gchar * name,
+    gint64 * index)
+{
+  gint64 i;
+
+  for (i = ctrl->minimum; i <= ctrl->maximum; i++) {
+    struct v4l2_querymenu menu = {.id = ctrl->id,.index = i };
+
+    if (xioctl (self, VIDIOC_QUERYMENU, &menu) == 0 &&
+        g_ascii_strcasecmp ((const gchar *) menu.name, name) == 0) {
+      *index = i;
+      return 0;
+    }
+  }
+  return -ENOENT;
 }
 
 /**

@@ -33,6 +33,8 @@ void gst_tegra_csi_device_close (GstTegraCsiDevice * self);
 
 gint gst_tegra_csi_device_get_fd (GstTegraCsiDevice * self);
 
+gboolean gst_tegra_csi_device_can_orphan_buffers (GstTegraCsiDevice * self);
+
 const gchar *gst_tegra_csi_device_get_card (GstTegraCsiDevice * self);
 
 const gchar *gst_tegra_csi_device_get_driver (GstTegraCsiDevice * self);
@@ -64,6 +66,31 @@ gint gst_tegra_csi_device_set_frame_interval (GstTegraCsiDevice * self,
 gint gst_tegra_csi_device_get_frame_interval (GstTegraCsiDevice * self,
     guint32 * numerator, guint32 * denominator);
 
+void gst_tegra_csi_device_set_capture_error (GstTegraCsiDevice * self,
+    gint err, GError ** error);
+
+void gst_tegra_csi_device_set_stall_error (GstTegraCsiDevice * self,
+    guint timeout_ms, GError ** error);
+
+gint gst_tegra_csi_device_get_pixel_aspect (GstTegraCsiDevice * self,
+    guint32 * numerator, guint32 * denominator);
+
+gint gst_tegra_csi_device_get_selection (GstTegraCsiDevice * self,
+    guint32 target, struct v4l2_rect *rect);
+
+gint gst_tegra_csi_device_set_selection (GstTegraCsiDevice * self,
+    guint32 target, struct v4l2_rect *rect);
+
+gint gst_tegra_csi_device_subscribe_source_change (GstTegraCsiDevice * self);
+
+gint gst_tegra_csi_device_dequeue_event (GstTegraCsiDevice * self,
+    guint32 * type);
+
+void gst_tegra_csi_device_follow_source (GstTegraCsiDevice * self);
+
+gint gst_tegra_csi_device_get_standard (GstTegraCsiDevice * self,
+    guint64 * std);
+
 gint gst_tegra_csi_device_request_buffers (GstTegraCsiDevice * self,
     guint32 memory, guint32 * count);
 
@@ -86,11 +113,21 @@ gint gst_tegra_csi_device_stream_on (GstTegraCsiDevice * self);
 
 gint gst_tegra_csi_device_stream_off (GstTegraCsiDevice * self);
 
+gint gst_tegra_csi_device_query_control (GstTegraCsiDevice * self,
+    guint32 id, struct v4l2_query_ext_ctrl *ctrl);
+
 gint gst_tegra_csi_device_find_control (GstTegraCsiDevice * self,
     const gchar * name, struct v4l2_query_ext_ctrl *ctrl);
 
 gint gst_tegra_csi_device_set_control (GstTegraCsiDevice * self,
     guint32 id, gint64 value);
+
+gint gst_tegra_csi_device_set_control_string (GstTegraCsiDevice * self,
+    guint32 id, const gchar * value);
+
+gint gst_tegra_csi_device_find_menu_entry (GstTegraCsiDevice * self,
+    const struct v4l2_query_ext_ctrl *ctrl, const gchar * name,
+    gint64 * index);
 
 gint gst_tegra_csi_device_get_control (GstTegraCsiDevice * self,
     guint32 id, gint64 * value);

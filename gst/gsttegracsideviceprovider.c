@@ -27,13 +27,13 @@
 #endif
 
 #include "gsttegracsideviceprovider.h"
+#include "gsttegracsidebug.h"
 
 #include <gudev/gudev.h>
 
 #include "gsttegracsicaps.h"
 #include "gsttegracsidevice.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_device_provider_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_device_provider_debug
 
 #define ELEMENT_NAME "tegracsisrc"
@@ -244,9 +244,8 @@ camera_device_new (GUdevDevice * udev)
   GstTegraCsiDevice *wrapper;
   GstStructure *props = NULL;
   GstDevice *device = NULL;
-  GArray *fourccs = NULL;
+  GstTegraCsiProbe probe = { 0 };
   GstCaps *caps = NULL;
-  gchar *offered = NULL;
   gint ret;
 
   if (path == NULL || name == NULL || !g_str_has_prefix (name, "video"))
@@ -268,11 +267,11 @@ camera_device_new (GUdevDevice * udev)
     goto out;
   }
 
-  fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
-  caps = gst_tegra_csi_caps_probe (wrapper, FALSE, fourccs, &offered);
+  gst_tegra_csi_caps_probe_init (&probe, wrapper, FALSE);
+  caps = gst_tegra_csi_caps_probe (wrapper, &probe);
   if (gst_caps_is_empty (caps)) {
     GST_INFO ("skipping '%s': no format " ELEMENT_NAME " supports among: %s",
-        path, offered);
+        path, probe.offered);
     goto out;
   }
 
@@ -288,9 +287,7 @@ out:
   if (props)
     gst_structure_free (props);
   gst_clear_caps (&caps);
-  if (fourccs)
-    g_array_unref (fourccs);
-  g_free (offered);
+  gst_tegra_csi_caps_probe_clear (&probe);
   gst_tegra_csi_device_close (wrapper);
   gst_object_unref (wrapper);
 
@@ -327,10 +324,8 @@ struct _GstTegraCsiDeviceProvider
   GHashTable *devices;
 };
 
-G_DEFINE_TYPE_WITH_CODE (GstTegraCsiDeviceProvider,
-    gst_tegra_csi_device_provider, GST_TYPE_DEVICE_PROVIDER,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_device_provider_debug,
-        "tegracsi-deviceprovider", 0, "tegracsi device provider"));
+G_DEFINE_TYPE (GstTegraCsiDeviceProvider, gst_tegra_csi_device_provider,
+    GST_TYPE_DEVICE_PROVIDER);
 GST_DEVICE_PROVIDER_REGISTER_DEFINE (tegracsideviceprovider,
     "tegracsideviceprovider", GST_RANK_PRIMARY,
     GST_TYPE_TEGRA_CSI_DEVICE_PROVIDER);

@@ -11,10 +11,10 @@
 #endif
 
 #include "gsttegracsiformat.h"
+#include "gsttegracsidebug.h"
 
 #include <string.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_format_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_format_debug
 
 #define RAW(fcc, vfmt, nmem) \
@@ -91,18 +91,6 @@ static const GstTegraCsiFormat formats[] = {
   BAYER (SGRBG16, "grbg16le", GRAY16_LE),
   BAYER (SRGGB16, "rggb16le", GRAY16_LE),
 };
-
-static void
-ensure_debug (void)
-{
-  static gsize once = 0;
-
-  if (g_once_init_enter (&once)) {
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_format_debug, "tegracsi-format", 0,
-        "tegracsi format table");
-    g_once_init_leave (&once, 1);
-  }
-}
 
 /**
  * gst_tegra_csi_format_from_fourcc:
@@ -204,6 +192,28 @@ fmt_is_mplane (const struct v4l2_format *fmt)
 }
 
 /**
+ * gst_tegra_csi_format_get_fourcc:
+ * @fmt: a format (single- or multi-planar)
+ * @width: (out): its width in pixels
+ * @height: (out): its height in lines
+ *
+ * Returns: its V4L2 pixel format.
+ */
+guint32
+gst_tegra_csi_format_get_fourcc (const struct v4l2_format *fmt, guint * width,
+    guint * height)
+{
+  if (fmt_is_mplane (fmt)) {
+    *width = fmt->fmt.pix_mp.width;
+    *height = fmt->fmt.pix_mp.height;
+    return fmt->fmt.pix_mp.pixelformat;
+  }
+  *width = fmt->fmt.pix.width;
+  *height = fmt->fmt.pix.height;
+  return fmt->fmt.pix.pixelformat;
+}
+
+/**
  * gst_tegra_csi_format_fill_video_info:
  * @format: the row of the format the driver accepted
  * @fmt: the format as the driver returned it from VIDIOC_S_FMT or
@@ -229,7 +239,6 @@ gst_tegra_csi_format_fill_video_info (const GstTegraCsiFormat * format,
   guint width, height, n_planes, p;
   gsize offset = 0;
 
-  ensure_debug ();
 
   if (fmt_is_mplane (fmt)) {
     width = fmt->fmt.pix_mp.width;
@@ -472,6 +481,187 @@ gst_tegra_csi_format_get_colorimetry (const struct v4l2_format *fmt,
 
   if (rgb)
     cinfo->matrix = GST_VIDEO_COLOR_MATRIX_RGB;
+}
+
+/**
+ * gst_tegra_csi_format_set_colorimetry:
+ * @fmt: (inout): a format for VIDIOC_TRY_FMT or VIDIOC_S_FMT
+ * @cinfo: the colorimetry to ask the driver for
+ *
+ * Fills the V4L2 colorspace, ycbcr_enc, xfer_func and quantization fields
+ * of @fmt from @cinfo (the inverse of
+ * gst_tegra_csi_format_get_colorimetry(); an unknown part stays DEFAULT,
+ * the driver's choice) and sets `V4L2_PIX_FMT_FLAG_SET_CSC`, which asks a
+ * capture driver that supports it (V4L2_FMT_FLAG_CSC_* in VIDIOC_ENUM_FMT)
+ * to produce that colorimetry. Drivers that do not support it ignore the
+ * fields and the flag and report their own.
+ */
+void
+gst_tegra_csi_format_set_colorimetry (struct v4l2_format *fmt,
+    const GstVideoColorimetry * cinfo)
+{
+  guint32 colorspace = V4L2_COLORSPACE_DEFAULT, ycbcr = V4L2_YCBCR_ENC_DEFAULT;
+  guint32 xfer = V4L2_XFER_FUNC_DEFAULT, quant = V4L2_QUANTIZATION_DEFAULT;
+
+  switch (cinfo->primaries) {
+    case GST_VIDEO_COLOR_PRIMARIES_BT709:
+      /* sRGB and Rec. 709 share the primaries; the transfer tells */
+      colorspace = cinfo->transfer == GST_VIDEO_TRANSFER_SRGB ?
+          (cinfo->range == GST_VIDEO_COLOR_RANGE_0_255 &&
+          cinfo->matrix == GST_VIDEO_COLOR_MATRIX_BT601 ?
+              V4L2_COLORSPACE_JPEG : V4L2_COLORSPACE_SRGB) :
+          V4L2_COLORSPACE_REC709;
+      break;
+    case GST_VIDEO_COLOR_PRIMARIES_SMPTE170M:
+      colorspace = V4L2_COLORSPACE_SMPTE170M;
+      break;
+    case GST_VIDEO_COLOR_PRIMARIES_BT470BG:
+      colorspace = V4L2_COLORSPACE_470_SYSTEM_BG;
+      break;
+    case GST_VIDEO_COLOR_PRIMARIES_BT470M:
+      colorspace = V4L2_COLORSPACE_470_SYSTEM_M;
+      break;
+    case GST_VIDEO_COLOR_PRIMARIES_BT2020:
+      colorspace = V4L2_COLORSPACE_BT2020;
+      break;
+    case GST_VIDEO_COLOR_PRIMARIES_SMPTE240M:
+      colorspace = V4L2_COLORSPACE_SMPTE240M;
+      break;
+    case GST_VIDEO_COLOR_PRIMARIES_ADOBERGB:
+      colorspace = V4L2_COLORSPACE_OPRGB;
+      break;
+    default:
+      break;
+  }
+
+  switch (cinfo->matrix) {
+    case GST_VIDEO_COLOR_MATRIX_BT601:
+      ycbcr = V4L2_YCBCR_ENC_601;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_BT709:
+      ycbcr = V4L2_YCBCR_ENC_709;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_BT2020:
+      ycbcr = V4L2_YCBCR_ENC_BT2020;
+      break;
+    case GST_VIDEO_COLOR_MATRIX_SMPTE240M:
+      ycbcr = V4L2_YCBCR_ENC_SMPTE240M;
+      break;
+    default:
+      break;
+  }
+
+  switch (cinfo->transfer) {
+    case GST_VIDEO_TRANSFER_BT709:
+    case GST_VIDEO_TRANSFER_BT601:
+    case GST_VIDEO_TRANSFER_BT2020_10:
+    case GST_VIDEO_TRANSFER_BT2020_12:
+      xfer = V4L2_XFER_FUNC_709;
+      break;
+    case GST_VIDEO_TRANSFER_SRGB:
+      xfer = V4L2_XFER_FUNC_SRGB;
+      break;
+    case GST_VIDEO_TRANSFER_ADOBERGB:
+      xfer = V4L2_XFER_FUNC_OPRGB;
+      break;
+    case GST_VIDEO_TRANSFER_SMPTE240M:
+      xfer = V4L2_XFER_FUNC_SMPTE240M;
+      break;
+    case GST_VIDEO_TRANSFER_GAMMA10:
+      xfer = V4L2_XFER_FUNC_NONE;
+      break;
+    case GST_VIDEO_TRANSFER_SMPTE2084:
+      xfer = V4L2_XFER_FUNC_SMPTE2084;
+      break;
+    default:
+      break;
+  }
+
+  if (cinfo->range == GST_VIDEO_COLOR_RANGE_0_255)
+    quant = V4L2_QUANTIZATION_FULL_RANGE;
+  else if (cinfo->range == GST_VIDEO_COLOR_RANGE_16_235)
+    quant = V4L2_QUANTIZATION_LIM_RANGE;
+
+  if (fmt_is_mplane (fmt)) {
+    fmt->fmt.pix_mp.colorspace = colorspace;
+    fmt->fmt.pix_mp.ycbcr_enc = ycbcr;
+    fmt->fmt.pix_mp.xfer_func = xfer;
+    fmt->fmt.pix_mp.quantization = quant;
+    fmt->fmt.pix_mp.flags |= V4L2_PIX_FMT_FLAG_SET_CSC;
+  } else {
+    fmt->fmt.pix.colorspace = colorspace;
+    fmt->fmt.pix.ycbcr_enc = ycbcr;
+    fmt->fmt.pix.xfer_func = xfer;
+    fmt->fmt.pix.quantization = quant;
+    /* flags are only defined with the extended pix format */
+    fmt->fmt.pix.priv = V4L2_PIX_FMT_PRIV_MAGIC;
+    fmt->fmt.pix.flags |= V4L2_PIX_FMT_FLAG_SET_CSC;
+  }
+}
+
+/**
+ * gst_tegra_csi_format_get_interlace:
+ * @fmt: a format returned by the driver
+ * @bottom_first: whether a frame of `V4L2_FIELD_INTERLACED` has its bottom
+ *   field first (the V4L2 rule: so for 525-line (NTSC) standards, the top
+ *   field first for all others)
+ * @mode: (out): the interlace mode of the frames
+ * @order: (out): the field order, or %GST_VIDEO_FIELD_ORDER_UNKNOWN
+ *
+ * Translates the V4L2 field order the driver returned. Progressive frames
+ * (`NONE`, `ANY`) and both fields interleaved line by line in one buffer
+ * (`INTERLACED`, `INTERLACED_TB`, `INTERLACED_BT`) are described; one field
+ * per buffer (`TOP`, `BOTTOM`, `ALTERNATE`) and sequential fields
+ * (`SEQ_TB`, `SEQ_BT`) are not.
+ *
+ * Returns: %TRUE when the frames can be described.
+ */
+gboolean
+gst_tegra_csi_format_get_interlace (const struct v4l2_format *fmt,
+    gboolean bottom_first, GstVideoInterlaceMode * mode,
+    GstVideoFieldOrder * order)
+{
+  guint32 field = fmt_is_mplane (fmt) ? fmt->fmt.pix_mp.field :
+      fmt->fmt.pix.field;
+
+  *mode = GST_VIDEO_INTERLACE_MODE_INTERLEAVED;
+  *order = GST_VIDEO_FIELD_ORDER_UNKNOWN;
+  switch (field) {
+    case V4L2_FIELD_ANY:
+    case V4L2_FIELD_NONE:
+      *mode = GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
+      return TRUE;
+    case V4L2_FIELD_INTERLACED:
+      *order = bottom_first ? GST_VIDEO_FIELD_ORDER_BOTTOM_FIELD_FIRST :
+          GST_VIDEO_FIELD_ORDER_TOP_FIELD_FIRST;
+      return TRUE;
+    case V4L2_FIELD_INTERLACED_TB:
+      *order = GST_VIDEO_FIELD_ORDER_TOP_FIELD_FIRST;
+      return TRUE;
+    case V4L2_FIELD_INTERLACED_BT:
+      *order = GST_VIDEO_FIELD_ORDER_BOTTOM_FIELD_FIRST;
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+/**
+ * gst_tegra_csi_format_field_name:
+ * @field: a `V4L2_FIELD_*` value
+ *
+ * Returns: (transfer none): its name as the V4L2 specification spells it
+ *   ("none", "interlaced-tb", "seq-tb", ...), for messages.
+ */
+const gchar *
+gst_tegra_csi_format_field_name (guint32 field)
+{
+  static const gchar *names[] = { "any", "none", "top", "bottom",
+    "interlaced", "seq-tb", "seq-bt", "alternate", "interlaced-tb",
+    "interlaced-bt"
+  };
+
+  return field < G_N_ELEMENTS (names) ? names[field] : "unknown";
 }
 
 /**

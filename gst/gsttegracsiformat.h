@@ -54,11 +54,23 @@ const GstTegraCsiFormat *gst_tegra_csi_format_from_structure (const GstStructure
 
 GstStructure *gst_tegra_csi_format_to_structure (const GstTegraCsiFormat * format);
 
+guint32 gst_tegra_csi_format_get_fourcc (const struct v4l2_format *fmt,
+    guint * width, guint * height);
+
 gboolean gst_tegra_csi_format_fill_video_info (const GstTegraCsiFormat * format,
     const struct v4l2_format *fmt, GstVideoInfo * info, gsize * memory_sizes);
 
 void gst_tegra_csi_format_get_colorimetry (const struct v4l2_format *fmt,
     GstVideoColorimetry * cinfo);
+
+void gst_tegra_csi_format_set_colorimetry (struct v4l2_format *fmt,
+    const GstVideoColorimetry * cinfo);
+
+gboolean gst_tegra_csi_format_get_interlace (const struct v4l2_format *fmt,
+    gboolean bottom_first, GstVideoInterlaceMode * mode,
+    GstVideoFieldOrder * order);
+
+const gchar *gst_tegra_csi_format_field_name (guint32 field);
 
 GstCaps *gst_tegra_csi_format_template_caps (void);
 

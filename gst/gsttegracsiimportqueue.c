@@ -21,7 +21,14 @@
  *    slot, so in steady state no frame costs an attach, a map or a pin;
  *  - dequeues a frame and hands out the source pool's buffer; downstream's
  *    last unref returns it to the source pool, where the next refill finds
- *    it.
+ *    it;
+ *  - never queues a buffer while a memory of it can still be read
+ *    elsewhere: a pool may recycle a buffer whose memory an application
+ *    still references (GstBufferPool only checks that the memory is not in
+ *    another buffer). A buffer whose memories have more references than
+ *    when the queue first saw them waits aside, checked again at every
+ *    refill, until they are dropped; meanwhile the driver has one buffer
+ *    fewer.
  *
  * V4L2 spec: "Streaming I/O (DMA buffer importing)" and "Streaming I/O
  * (User Pointers)"; videobuf2-core.c __prepare_dmabuf()/__prepare_userptr()
@@ -32,6 +39,9 @@
 #endif
 
 #include "gsttegracsiimportqueue.h"
+#include "gsttegracsicapturequeue.h"
+#include "gsttegracsidebug.h"
+#include "gsttegracsiclock.h"
 
 #include <gst/allocators/allocators.h>
 
@@ -46,7 +56,6 @@
  * (gst-plugins-bad sys/kms/gstkmsbufferpool.h). */
 #define KMS_PRIME_EXPORT_OPTION "GstBufferPoolOptionKMSPrimeExport"
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_import_queue_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_import_queue_debug
 
 /* One V4L2 buffer slot and the memory bound to it. */
@@ -67,7 +76,7 @@ struct _GstTegraCsiImportQueue
   GstTegraCsiDevice *device;
   guint32 memory;
   GstBufferPool *source;
-  GstCaps *monotonic_caps;
+  guint timeout_ms;             /* object lock */
 
   GstVideoInfo info;
   guint n_memories;
@@ -79,6 +88,8 @@ struct _GstTegraCsiImportQueue
   /* Used by the streaming thread only (start, capture, stop). */
   Slot slots[VIDEO_MAX_FRAME];
   guint64 tick;
+  GstBuffer *waiting[VIDEO_MAX_FRAME];  /* held elsewhere, not queued */
+  guint n_waiting;
   GstPoll *poll;
   GstPollFD pollfd;
 
@@ -86,12 +97,18 @@ struct _GstTegraCsiImportQueue
   guint n_queued;
   gboolean streaming;
   guint64 rebinds;
+  guint64 delayed;              /* buffers that had to wait aside */
 };
+
+static void
+gst_tegra_csi_import_queue_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface);
+static void gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self);
 
 G_DEFINE_TYPE_WITH_CODE (GstTegraCsiImportQueue, gst_tegra_csi_import_queue,
     GST_TYPE_OBJECT,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_import_queue_debug,
-        "tegracsi-importqueue", 0, "tegracsi capture into imported memory"));
+    G_IMPLEMENT_INTERFACE (GST_TYPE_TEGRA_CSI_CAPTURE_QUEUE,
+        gst_tegra_csi_import_queue_capture_queue_init));
 
 static const gchar *
 mode_name (GstTegraCsiImportQueue * self)
@@ -419,12 +436,68 @@ queue_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, GError ** error)
   return TRUE;
 }
 
+/* The references a memory had when the queue first saw it (its owners':
+ * the buffer it is in, and whatever its pool or allocator keep), as
+ * qdata; more than that means someone else can still read it. */
+static gboolean
+memory_held_elsewhere (GstMemory * mem)
+{
+  static GQuark quark;
+  gint refs = GST_MINI_OBJECT_REFCOUNT_VALUE (mem);
+  gpointer base;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("GstTegraCsiBaseRefs");
+  base = gst_mini_object_get_qdata (GST_MINI_OBJECT_CAST (mem), quark);
+  if (base == NULL) {
+    gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), quark,
+        GINT_TO_POINTER (refs), NULL);
+    return FALSE;
+  }
+  return refs > GPOINTER_TO_INT (base);
+}
+
+static gboolean
+buffer_held_elsewhere (GstBuffer * buf)
+{
+  guint i, n = gst_buffer_n_memory (buf);
+
+  for (i = 0; i < n; i++)
+    if (memory_held_elsewhere (gst_buffer_peek_memory (buf, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Queues the buffers that waited aside and are free now. */
+static gboolean
+queue_waiting (GstTegraCsiImportQueue * self, GError ** error)
+{
+  guint i = 0;
+
+  while (i < self->n_waiting) {
+    GstBuffer *buf = self->waiting[i];
+
+    if (buffer_held_elsewhere (buf)) {
+      i++;
+      continue;
+    }
+    self->waiting[i] = self->waiting[--self->n_waiting];
+    GST_LOG_OBJECT (self, "%p is free again", buf);
+    if (!queue_buffer (self, buf, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Queues what the source pool has free; blocks for one buffer when the
  * driver has none at all. */
 static GstFlowReturn
 refill (GstTegraCsiImportQueue * self, GError ** error)
 {
   GstBufferPoolAcquireParams params = { 0 };
+
+  if (!queue_waiting (self, error))
+    return GST_FLOW_ERROR;
 
   for (;;) {
     GstFlowReturn flow;
@@ -437,12 +510,24 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
     if (queued >= self->depth)
       return GST_FLOW_OK;
 
-    params.flags = queued > 0 ? GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT : 0;
+    /* Block on the pool only when nothing is queued and nothing waits
+     * aside (a buffer that waits aside comes back without the pool). */
+    params.flags = queued > 0 || self->n_waiting > 0 ?
+        GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT : 0;
     if (queued == 0)
       GST_LOG_OBJECT (self, "every buffer is downstream, waiting for one");
     flow = gst_buffer_pool_acquire_buffer (self->source, &buf, &params);
     if (flow == GST_FLOW_EOS && queued > 0)
       return GST_FLOW_OK;       /* nothing free now */
+    if (flow == GST_FLOW_EOS) {
+      /* Starved, and the only buffers are held elsewhere: look again
+       * soon (no one tells when a foreign memory is dropped). */
+      if (gst_poll_wait (self->poll, 2 * GST_MSECOND) < 0 && errno == EBUSY)
+        return GST_FLOW_FLUSHING;
+      if (!queue_waiting (self, error))
+        return GST_FLOW_ERROR;
+      continue;
+    }
     if (flow == GST_FLOW_FLUSHING)
       return flow;
     if (flow != GST_FLOW_OK) {
@@ -450,6 +535,15 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
           "Downstream's buffer pool gave no buffer: %s.",
           gst_flow_get_name (flow));
       return GST_FLOW_ERROR;
+    }
+    if (buffer_held_elsewhere (buf) && self->n_waiting < VIDEO_MAX_FRAME) {
+      GST_DEBUG_OBJECT (self, "%p came back while a memory of it is still "
+          "used elsewhere: it waits until that is dropped", buf);
+      self->waiting[self->n_waiting++] = buf;
+      GST_OBJECT_LOCK (self);
+      self->delayed++;
+      GST_OBJECT_UNLOCK (self);
+      continue;
     }
     if (!queue_buffer (self, buf, error))
       return GST_FLOW_ERROR;
@@ -459,8 +553,6 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
 /**
  * gst_tegra_csi_import_queue_capture:
  * @self: a started queue
- * @timeout_ms: how long to wait for a frame while buffers are queued, in
- *   milliseconds; 0 waits for ever
  * @buffer: (out) (transfer full): the frame: a buffer of the source pool,
  *   with GST_BUFFER_OFFSET = V4L2 sequence, %GST_BUFFER_FLAG_CORRUPTED for
  *   V4L2_BUF_FLAG_ERROR, and the driver's CLOCK_MONOTONIC timestamp as a
@@ -468,17 +560,19 @@ refill (GstTegraCsiImportQueue * self, GError ** error)
  * @error: where a failure's message goes (a #GstResourceError or
  *   #GstStreamError, for GST_ELEMENT_ERROR)
  *
- * Queues every free buffer of the source pool, then dequeues one frame.
+ * Queues every free buffer of the source pool, then dequeues one frame,
+ * waiting at most the queue's timeout (gst_tegra_csi_import_queue_set_timeout())
+ * while buffers are queued.
  *
  * Returns: GST_FLOW_OK; GST_FLOW_FLUSHING when flushing;
- *   %GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED after @timeout_ms without a
- *   frame; GST_FLOW_EOS when the driver returned its last buffer;
+ *   GST_FLOW_ERROR also after the timeout without a frame (a stall); GST_FLOW_EOS when the driver returned its last buffer;
  *   GST_FLOW_ERROR with @error set.
  */
-GstFlowReturn
+static GstFlowReturn
 gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
-    guint timeout_ms, GstBuffer ** buffer, GError ** error)
+    GstBuffer ** buffer, GError ** error)
 {
+  guint timeout_ms;
   struct v4l2_plane planes[VIDEO_MAX_PLANES];
   struct v4l2_buffer vbuf;
   GstFlowReturn flow;
@@ -490,6 +584,10 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
     flow = refill (self, error);
     if (flow != GST_FLOW_OK)
       return flow;
+
+    GST_OBJECT_LOCK (self);
+    timeout_ms = self->timeout_ms;
+    GST_OBJECT_UNLOCK (self);
 
     ret = gst_poll_wait (self->poll, timeout_ms ? timeout_ms * GST_MSECOND :
         GST_CLOCK_TIME_NONE);
@@ -503,8 +601,15 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
           g_strerror (errno));
       return GST_FLOW_ERROR;
     }
-    if (ret == 0)
-      return GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED;
+    if (ret == 0) {
+      gst_tegra_csi_device_set_stall_error (self->device, timeout_ms, error);
+      return GST_FLOW_ERROR;
+    }
+    /* An event (a source change) first; the frame stays for later. A
+     * device gone polls PRI with ERR: DQBUF says so. */
+    if (gst_poll_fd_has_pri (self->poll, &self->pollfd) &&
+        !gst_poll_fd_has_error (self->poll, &self->pollfd))
+      return GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE;
 
     memset (&vbuf, 0, sizeof (vbuf));
     memset (planes, 0, sizeof (planes));
@@ -519,10 +624,7 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
     if (ret == -EPIPE)
       return GST_FLOW_EOS;
     if (ret < 0) {
-      g_set_error (error, GST_RESOURCE_ERROR, ret == -EIO || ret == -ENODEV ?
-          GST_RESOURCE_ERROR_NOT_FOUND : GST_RESOURCE_ERROR_READ,
-          "Capture from device '%s' failed: %s.", path (self),
-          g_strerror (-ret));
+      gst_tegra_csi_device_set_capture_error (self->device, ret, error);
       return GST_FLOW_ERROR;
     }
     break;
@@ -530,7 +632,8 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
 
   if (vbuf.index >= self->count || self->slots[vbuf.index].buffer == NULL) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-        "Device '%s' returned buffer %u, which was not queued.", path (self),
+        "Device '%s' returned buffer %u, which was not queued to it.",
+        path (self),
         vbuf.index);
     return GST_FLOW_ERROR;
   }
@@ -547,17 +650,21 @@ gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
   GST_BUFFER_OFFSET_END (buf) = vbuf.sequence + 1;
   if (vbuf.flags & V4L2_BUF_FLAG_ERROR)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
-  if ((vbuf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) ==
-      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
-    gst_buffer_add_reference_timestamp_meta (buf, self->monotonic_caps,
-        GST_TIMEVAL_TO_TIME (vbuf.timestamp), GST_CLOCK_TIME_NONE);
-  if (gst_buffer_get_video_meta (buf) == NULL)
-    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
-        GST_VIDEO_INFO_FORMAT (&self->info),
+  /* Both metas are flagged pooled: a pool that resets buffers the stock
+   * way keeps them, so a recycled buffer costs no allocation. */
+  gst_tegra_csi_clock_set_raw_meta (buf, (vbuf.flags &
+          V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC ?
+      GST_TIMEVAL_TO_TIME (vbuf.timestamp) : GST_CLOCK_TIME_NONE);
+  if (gst_buffer_get_video_meta (buf) == NULL) {
+    GstVideoMeta *vmeta = gst_buffer_add_video_meta_full (buf,
+        GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT (&self->info),
         GST_VIDEO_INFO_WIDTH (&self->info),
         GST_VIDEO_INFO_HEIGHT (&self->info),
         GST_VIDEO_INFO_N_PLANES (&self->info), self->info.offset,
         self->info.stride);
+
+    GST_META_FLAG_SET (vmeta, GST_META_FLAG_POOLED);
+  }
 
   GST_LOG_OBJECT (self, "dequeued slot %u, sequence %u, flags 0x%x",
       vbuf.index, vbuf.sequence, vbuf.flags);
@@ -620,6 +727,7 @@ gst_tegra_csi_import_queue_start (GstTegraCsiImportQueue * self,
   self->pollfd.fd = gst_tegra_csi_device_get_fd (self->device);
   gst_poll_add_fd (self->poll, &self->pollfd);
   gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  gst_poll_fd_ctl_pri (self->poll, &self->pollfd, TRUE);
 
   ret = gst_tegra_csi_device_stream_on (self->device);
   if (ret < 0) {
@@ -654,7 +762,7 @@ err_free:
  * the V4L2 slots (which drops videobuf2's attachments and pins). Call it
  * from the thread that captures, or once that thread has stopped.
  */
-void
+static void
 gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self)
 {
   guint32 zero = 0;
@@ -678,6 +786,9 @@ gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self)
     gst_clear_buffer (&slot->buffer);
     slot->bound = FALSE;
   }
+  for (i = 0; i < self->n_waiting; i++)
+    gst_buffer_unref (self->waiting[i]);
+  self->n_waiting = 0;
   gst_tegra_csi_device_request_buffers (self->device, self->memory, &zero);
 }
 
@@ -689,7 +800,7 @@ gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self)
  * Interrupts (or allows again) waiting for a frame and for a buffer of the
  * source pool. Callable from any thread.
  */
-void
+static void
 gst_tegra_csi_import_queue_set_flushing (GstTegraCsiImportQueue * self,
     gboolean flushing)
 {
@@ -698,32 +809,20 @@ gst_tegra_csi_import_queue_set_flushing (GstTegraCsiImportQueue * self,
 }
 
 /**
- * gst_tegra_csi_import_queue_get_queued:
+ * gst_tegra_csi_import_queue_set_timeout:
  * @self: a queue
+ * @timeout_ms: how long capturing may wait for a frame while buffers are
+ *   queued, in milliseconds; 0 waits for ever
  *
- * Returns: how many buffers are queued to the driver now.
+ * Sets the stall timeout; it applies to the next wait. Thread-safe.
  */
-guint
-gst_tegra_csi_import_queue_get_queued (GstTegraCsiImportQueue * self)
+void
+gst_tegra_csi_import_queue_set_timeout (GstTegraCsiImportQueue * self,
+    guint timeout_ms)
 {
-  guint n;
-
   GST_OBJECT_LOCK (self);
-  n = self->n_queued;
+  self->timeout_ms = timeout_ms;
   GST_OBJECT_UNLOCK (self);
-  return n;
-}
-
-/**
- * gst_tegra_csi_import_queue_get_count:
- * @self: a queue
- *
- * Returns: the number of V4L2 buffer slots.
- */
-guint
-gst_tegra_csi_import_queue_get_count (GstTegraCsiImportQueue * self)
-{
-  return self->count;
 }
 
 /**
@@ -767,12 +866,76 @@ gst_tegra_csi_import_queue_finalize (GObject * object)
     unmap_slot (&self->slots[i]);
     gst_clear_buffer (&self->slots[i].buffer);
   }
+  for (i = 0; i < self->n_waiting; i++)
+    gst_buffer_unref (self->waiting[i]);
   gst_clear_object (&self->source);
   gst_clear_object (&self->device);
-  gst_caps_unref (self->monotonic_caps);
   gst_poll_free (self->poll);
 
   G_OBJECT_CLASS (gst_tegra_csi_import_queue_parent_class)->finalize (object);
+}
+
+/* ---- GstTegraCsiCaptureQueue ---- */
+
+static GstFlowReturn
+importq_capture (GstTegraCsiCaptureQueue * queue, GstBuffer ** buffer,
+    GError ** error)
+{
+  return gst_tegra_csi_import_queue_capture (GST_TEGRA_CSI_IMPORT_QUEUE
+      (queue), buffer, error);
+}
+
+static void
+importq_set_flushing (GstTegraCsiCaptureQueue * queue, gboolean flushing)
+{
+  gst_tegra_csi_import_queue_set_flushing (GST_TEGRA_CSI_IMPORT_QUEUE (queue),
+      flushing);
+}
+
+static void
+importq_set_timeout (GstTegraCsiCaptureQueue * queue, guint timeout_ms)
+{
+  gst_tegra_csi_import_queue_set_timeout (GST_TEGRA_CSI_IMPORT_QUEUE (queue),
+      timeout_ms);
+}
+
+static void
+importq_get_stats (GstTegraCsiCaptureQueue * queue, guint * queued,
+    guint * buffers, guint64 * delayed)
+{
+  GstTegraCsiImportQueue *self = GST_TEGRA_CSI_IMPORT_QUEUE (queue);
+
+  GST_OBJECT_LOCK (self);
+  *queued = self->n_queued;
+  *delayed = self->delayed;
+  GST_OBJECT_UNLOCK (self);
+  *buffers = self->count;
+}
+
+static guint
+importq_get_max_buffers (GstTegraCsiCaptureQueue * queue)
+{
+  return GST_TEGRA_CSI_IMPORT_QUEUE (queue)->count;
+}
+
+static guint
+importq_end (GstTegraCsiCaptureQueue * queue)
+{
+  /* imported memory is the other pool's: nothing to orphan */
+  gst_tegra_csi_import_queue_stop (GST_TEGRA_CSI_IMPORT_QUEUE (queue));
+  return 0;
+}
+
+static void
+gst_tegra_csi_import_queue_capture_queue_init (GstTegraCsiCaptureQueueInterface
+    * iface)
+{
+  iface->capture = importq_capture;
+  iface->set_flushing = importq_set_flushing;
+  iface->set_timeout = importq_set_timeout;
+  iface->get_stats = importq_get_stats;
+  iface->get_max_buffers = importq_get_max_buffers;
+  iface->end = importq_end;
 }
 
 static void
@@ -786,8 +949,7 @@ gst_tegra_csi_import_queue_init (GstTegraCsiImportQueue * self)
 {
   self->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&self->pollfd);
-  self->monotonic_caps = gst_caps_new_empty_simple
-      ("timestamp/x-clock-monotonic");
+  self->timeout_ms = 5000;
 }
 
 /* A pool of page-aligned system memory: io-mode=userptr's own memory when

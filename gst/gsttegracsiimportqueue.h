@@ -17,14 +17,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GstTegraCsiImportQueue, gst_tegra_csi_import_queue, GST,
     TEGRA_CSI_IMPORT_QUEUE, GstObject)
 
-/**
- * GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED:
- *
- * What gst_tegra_csi_import_queue_capture() returns when no frame completed
- * within the timeout although buffers were queued.
- */
-#define GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED GST_FLOW_CUSTOM_ERROR
-
 GstBufferPool *gst_tegra_csi_import_queue_configure_source (GstQuery * query,
     guint32 memory, const GstVideoInfo * info, guint * count,
     GError ** error);
@@ -37,19 +29,16 @@ GstTegraCsiImportQueue *gst_tegra_csi_import_queue_new (
 gboolean gst_tegra_csi_import_queue_start (GstTegraCsiImportQueue * self,
     GError ** error);
 
-void gst_tegra_csi_import_queue_stop (GstTegraCsiImportQueue * self);
 
-GstFlowReturn gst_tegra_csi_import_queue_capture (GstTegraCsiImportQueue * self,
-    guint timeout_ms, GstBuffer ** buffer, GError ** error);
 
-void gst_tegra_csi_import_queue_set_flushing (GstTegraCsiImportQueue * self,
-    gboolean flushing);
+void gst_tegra_csi_import_queue_set_timeout (GstTegraCsiImportQueue * self,
+    guint timeout_ms);
 
-guint gst_tegra_csi_import_queue_get_queued (GstTegraCsiImportQueue * self);
 
-guint gst_tegra_csi_import_queue_get_count (GstTegraCsiImportQueue * self);
+
 
 guint64 gst_tegra_csi_import_queue_get_rebinds (GstTegraCsiImportQueue * self);
+
 
 GstBufferPool *gst_tegra_csi_import_queue_get_source (
     GstTegraCsiImportQueue * self);

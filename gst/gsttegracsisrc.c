@@ -18,20 +18,27 @@
  * with the driver's strides and offsets, its V4L2 sequence number as
  * offset, and the driver's CLOCK_MONOTONIC capture time as a
  * #GstReferenceTimestampMeta with reference caps
- * `timestamp/x-clock-monotonic`. The PTS is that capture time expressed
- * in pipeline running time.
+ * `timestamp/x-clock-monotonic`. The PTS is that capture time in running
+ * time of the pipeline clock, whatever that clock is.
+ *
+ * A driver buffer goes back to the driver only when nothing can read it
+ * any more: neither its buffer nor any memory of it (a shallow copy, an
+ * application's reference) is alive. A consumer that does not read
+ * #GstVideoMeta gets the default layout of the caps (asked of the driver,
+ * else copied, with a warning). A new format or a stop ends the driver's
+ * queue at once, even while downstream holds buffers, which stay valid.
  *
  * Buffer starvation: when downstream holds every buffer, the element adds
- * one (VIDIOC_CREATE_BUFS) up to #capture-buffers; beyond that the driver
- * drops the frames it has no buffer for. Frames the driver skipped (gaps
- * in the sequence) are counted in #stats and posted as QoS messages; with
- * #copy-on-starvation the element instead pushes a system-memory copy of a
- * frame that would leave the driver without a buffer, counted in #stats as
- * bytes-copied. Nothing is ever copied otherwise.
- * Frames frames the driver flags as erroneous are
- * dropped or pushed marked %GST_BUFFER_FLAG_CORRUPTED (#error-frames).
- * When no frame arrives for #timeout milliseconds the element posts an
- * error instead of waiting forever.
+ * one (VIDIOC_CREATE_BUFS) up to #GstTegraCsiSrc:capture-buffers; beyond
+ * that the driver drops the frames it has no buffer for. Frames the driver
+ * skipped (gaps in the sequence) are counted in #GstTegraCsiSrc:stats and
+ * posted as QoS messages; with #GstTegraCsiSrc:copy-on-starvation the
+ * element instead pushes a system-memory copy of a frame that would leave
+ * the driver without a buffer, counted in #GstTegraCsiSrc:stats as
+ * bytes-copied. Frames the driver flags as erroneous are dropped or pushed
+ * marked %GST_BUFFER_FLAG_CORRUPTED (#GstTegraCsiSrc:error-frames). When
+ * no frame arrives for #GstTegraCsiSrc:timeout milliseconds the element
+ * posts an error instead of waiting forever.
  *
  * ## Example launch lines
  * |[
@@ -53,47 +60,32 @@
 #endif
 
 #include "gsttegracsisrc.h"
-#include "gsttegracsibufferpool.h"
-#include "gsttegracsiimportqueue.h"
+#include "gsttegracsiallocation.h"
 #include "gsttegracsicaps.h"
+#include "gsttegracsicapturequeue.h"
+#include "gsttegracsicolorbalance.h"
 #include "gsttegracsiclock.h"
 #include "gsttegracsicontrols.h"
+#include "gsttegracsicopier.h"
+#include "gsttegracsicrop.h"
+#include "gsttegracsidebug.h"
 #include "gsttegracsidevice.h"
-#include "gsttegracsiformat.h"
+#include "gsttegracsiopen.h"
+#include "gsttegracsistats.h"
+#include "gsttegracsisrcproperties.h"
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_tegra_csi_src_debug);
 #define GST_CAT_DEFAULT gst_tegra_csi_src_debug
-
-#define DEFAULT_DEVICE "/dev/video0"
-#define DEFAULT_IO_MODE GST_TEGRA_CSI_IO_MODE_AUTO
-#define DEFAULT_CAPTURE_BUFFERS 0
-#define DEFAULT_COPY_ON_STARVATION FALSE
-#define MIN_CAPTURE_BUFFERS 2
-#define MAX_CAPTURE_BUFFERS 32
-#define AUTO_CAPTURE_BUFFERS 4
-#define DEFAULT_TIMEOUT 5000
-#define MAX_TIMEOUT 3600000
-#define DEFAULT_ERROR_FRAMES GST_TEGRA_CSI_ERROR_FRAMES_DROP
 
 enum
 {
-  PROP_0,
-  PROP_DEVICE,
-  PROP_DEVICE_NAME,
-  PROP_DEVICE_FD,
-  PROP_IO_MODE,
-  PROP_CAPTURE_BUFFERS,
-  PROP_EXTRA_CONTROLS,
-  PROP_TIMEOUT,
-  PROP_ERROR_FRAMES,
-  PROP_STATS,
-  PROP_COPY_ON_STARVATION,
+  SIGNAL_PREPARE_FORMAT,
+  N_SIGNALS
 };
+
+static guint signals[N_SIGNALS];
 
 struct _GstTegraCsiSrc
 {
@@ -107,107 +99,58 @@ struct _GstTegraCsiSrc
   guint timeout;
   GstTegraCsiErrorFrames error_frames;
   gboolean copy_on_starvation;
+  gint par_n, par_d;            /* 0/1: the device's */
+  guint crop_edges[4];          /* left, top, right, bottom */
 
-  /* The open device and the active pool. Written in start(), stop() and
-   * the negotiation vfuncs; the pointers are also read under the object
-   * lock from property getters and unlock(), which take a reference. */
+  /* The open device and the capture queue. Written under the object lock
+   * in start(), stop() and the negotiation (streaming thread), which
+   * reads them without it; other threads (property getters, unlock())
+   * read them under the lock and take a reference. */
   GstTegraCsiDevice *device;
-  GstTegraCsiBufferPool *pool;
-  GstTegraCsiImportQueue *importq;      /* dmabuf-import, userptr */
+  GstTegraCsiCaptureQueue *queue;
+  /* GstColorBalanceChannels of the open device: written in open_device()
+   * and close_device() (state changes) only. */
+  GList *channels;
 
   /* Written in start() only; probed_caps also cleared in stop(), both
    * under the object lock since get_caps() reads it from any thread. */
-  GstTegraCsiPoolMemory memory;
-  guint32 import_memory;        /* V4L2_MEMORY_DMABUF/USERPTR, or 0 */
+  GstTegraCsiAllocationParams alloc;    /* io memory; device: as above */
   GstCaps *probed_caps;
-  gchar *offered;               /* "UYVY, YUYV, ..." for error messages */
-  GArray *fourccs;              /* guint32, what the device offers */
+  GstTegraCsiProbe probe;       /* formats offered, PAR, field order */
+  GstTegraCsiCrop crop;         /* what was cropped (object lock: bounds) */
 
-  /* Negotiated state, written by set_caps() in the streaming thread. */
-  GstVideoInfo info;
-  const GstTegraCsiFormat *format;
-  guint n_memories;
-  gsize memory_sizes[VIDEO_MAX_PLANES];
+  /* Negotiated state, streaming thread only. */
+  GstCaps *requested;           /* the fixated caps last configured */
+  GstTegraCsiConfigured cfg;    /* what the device does for them */
+  GstTegraCsiCopier *copier;    /* frames copied into the default layout */
   GstClockTime frame_duration;
+  gboolean format_changed;      /* configured since the queue was made */
+  GstTegraCsiClockSync clock_sync;      /* CLOCK_MONOTONIC -> pipeline */
 
-  /* Streaming thread only. */
-  gboolean negotiation_error_posted;
-  gboolean format_changed;      /* set_caps ran since the pool was made */
-  gboolean have_sequence;
-  guint32 next_sequence;
-  GstCaps *monotonic_caps;
-  GstClock *timestamp_clock;    /* the clock clock_monotonic is about */
-  gboolean clock_monotonic;
-
-  /* Statistics, protected by the object lock. */
-  guint64 captured;
-  guint64 dropped;
-  guint64 errored;
-  guint64 bytes_copied;
+  /* Protected by the object lock (the sequence fields: the streaming
+   * thread). */
+  GstTegraCsiStats stats;
 };
+
+static void gst_tegra_csi_src_color_balance_init (GstColorBalanceInterface *
+    iface);
 
 #define gst_tegra_csi_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstTegraCsiSrc, gst_tegra_csi_src, GST_TYPE_PUSH_SRC,
-    GST_DEBUG_CATEGORY_INIT (gst_tegra_csi_src_debug, "tegracsi-src", 0,
-        "tegracsisrc element"));
+    G_IMPLEMENT_INTERFACE (GST_TYPE_COLOR_BALANCE,
+        gst_tegra_csi_src_color_balance_init));
 GST_ELEMENT_REGISTER_DEFINE (tegracsisrc, "tegracsisrc", GST_RANK_NONE,
     GST_TYPE_TEGRA_CSI_SRC);
 
-#define GST_TYPE_TEGRA_CSI_IO_MODE (gst_tegra_csi_io_mode_get_type ())
-static GType
-gst_tegra_csi_io_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_TEGRA_CSI_IO_MODE_AUTO,
-        "Export dma-bufs when the device can, else mmap", "auto"},
-    {GST_TEGRA_CSI_IO_MODE_MMAP, "Map the driver's buffers", "mmap"},
-    {GST_TEGRA_CSI_IO_MODE_DMABUF,
-        "Export the driver's buffers as dma-bufs", "dmabuf"},
-    {GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT,
-        "Capture into the dma-bufs of downstream's pool",
-        "dmabuf-import"},
-    {GST_TEGRA_CSI_IO_MODE_USERPTR,
-        "Capture into the memory of downstream's (or the application's) pool",
-        "userptr"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstTegraCsiIoMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-#define GST_TYPE_TEGRA_CSI_ERROR_FRAMES (gst_tegra_csi_error_frames_get_type ())
-static GType
-gst_tegra_csi_error_frames_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_TEGRA_CSI_ERROR_FRAMES_DROP, "Drop the frame", "drop"},
-    {GST_TEGRA_CSI_ERROR_FRAMES_MARK,
-        "Push the frame flagged as corrupted", "mark"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstTegraCsiErrorFrames", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-/* *@field (the device, the pool or the import queue) with a reference, or
- * NULL; the pointers change under the object lock. */
+/* *@field (the device or the queue) with a reference, or NULL; the
+ * pointers change under the object lock. */
 static gpointer
 ref_locked (GstTegraCsiSrc * self, gpointer field)
 {
-  GstObject *obj;
+  GObject *obj;
 
   GST_OBJECT_LOCK (self);
-  obj = *(GstObject **) field ? gst_object_ref (*(GstObject **) field) : NULL;
+  obj = *(GObject **) field ? g_object_ref (*(GObject **) field) : NULL;
   GST_OBJECT_UNLOCK (self);
 
   return obj;
@@ -215,251 +158,293 @@ ref_locked (GstTegraCsiSrc * self, gpointer field)
 
 #define get_device(self) \
     ((GstTegraCsiDevice *) ref_locked ((self), &(self)->device))
-#define get_pool(self) \
-    ((GstTegraCsiBufferPool *) ref_locked ((self), &(self)->pool))
-#define get_import_queue(self) \
-    ((GstTegraCsiImportQueue *) ref_locked ((self), &(self)->importq))
+#define get_queue(self) \
+    ((GstTegraCsiCaptureQueue *) ref_locked ((self), &(self)->queue))
 
-/* Posts @error (a GstResourceError or GstStreamError made by a helper that
- * knows the precise cause) as the element's error message; frees it. */
+/* Posts @error (made by a helper that knows the precise cause) as the
+ * element's error or warning message; frees it. */
 static void
-post_gerror (GstTegraCsiSrc * self, GError * error)
+post_gerror (GstTegraCsiSrc * self, GstMessageType type, GError * error)
 {
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      error->domain, error->code, g_strdup (error->message), NULL, __FILE__,
-      GST_FUNCTION, __LINE__);
+  gst_element_message_full (GST_ELEMENT (self), type, error->domain,
+      error->code, g_strdup (error->message), NULL, __FILE__, GST_FUNCTION,
+      __LINE__);
   g_error_free (error);
 }
 
-
 /* ------------------------------------------------------------------ */
-/* Probing */
+/* Opening */
 
-
-/* Asks for one buffer to learn whether the queue is free (another file
- * handle streaming makes REQBUFS fail with EBUSY) and whether VIDIOC_EXPBUF
- * works, then frees it. Returns 0 or the -errno of REQBUFS; *can_export
- * tells about EXPBUF. */
-static gint
-probe_queue (GstTegraCsiDevice * device,
-    gboolean * can_export, gint * export_error)
-{
-  guint32 count = 1, zero = 0;
-  gint ret, fd;
-
-  *can_export = FALSE;
-  *export_error = 0;
-
-  ret = gst_tegra_csi_device_request_buffers (device, V4L2_MEMORY_MMAP,
-      &count);
-  if (ret < 0)
-    return ret;
-
-  if (count > 0) {
-    fd = gst_tegra_csi_device_export_buffer (device, 0, 0);
-    if (fd >= 0) {
-      *can_export = TRUE;
-      close (fd);
-    } else {
-      *export_error = fd;
-    }
-  }
-
-  gst_tegra_csi_device_request_buffers (device, V4L2_MEMORY_MMAP, &zero);
-  return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* GstBaseSrc */
-
-static void
-post_open_error (GstTegraCsiSrc * self, const gchar * path, gint err)
-{
-  switch (err) {
-    case -ENOENT:
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Device '%s' does not exist.", path), (NULL));
-      break;
-    case -ENODEV:
-    case -ENOTTY:
-    case GST_TEGRA_CSI_DEVICE_ENOTCAPTURE:
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Device '%s' is not a V4L2 video capture device.", path),
-          ("%s", err == -ENODEV ? "not a character device" :
-              err == -ENOTTY ? "VIDIOC_QUERYCAP failed" :
-              "no streaming video capture capability"));
-      break;
-    case -EBUSY:
-      GST_ELEMENT_ERROR (self, RESOURCE, BUSY,
-          ("Device '%s' is busy: another application is using it.", path),
-          (NULL));
-      break;
-    default:
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("Cannot open device '%s' for reading and writing: %s.", path,
-              g_strerror (-err)), (NULL));
-      break;
-  }
-}
-
+/* The caps of @device, for get_caps(), with the memory:DMABuf feature
+ * when @dmabuf. */
 static gboolean
-gst_tegra_csi_src_start (GstBaseSrc * bsrc)
+probe_caps (GstTegraCsiSrc * self, GstTegraCsiDevice * device,
+    gboolean dmabuf, gint par_n, gint par_d)
 {
-  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstTegraCsiDevice *device;
-  GstStructure *controls;
-  GstTegraCsiIoMode io_mode;
   GstCaps *probed;
-  gboolean can_export;
-  gchar *path;
-  gint ret, export_error;
 
-  GST_OBJECT_LOCK (self);
-  path = g_strdup (self->device_path);
-  io_mode = self->io_mode;
-  controls = self->extra_controls ? gst_structure_copy (self->extra_controls)
-      : NULL;
-  self->captured = self->dropped = self->errored = self->bytes_copied = 0;
-  GST_OBJECT_UNLOCK (self);
-
-  device = gst_tegra_csi_device_new (path);
-  ret = gst_tegra_csi_device_open (device);
-  if (ret < 0) {
-    post_open_error (self, path, ret);
-    gst_object_unref (device);
-    goto err_free;
+  gst_tegra_csi_caps_probe_clear (&self->probe);
+  gst_tegra_csi_caps_probe_init (&self->probe, device, dmabuf);
+  if (self->crop.active) {
+    self->probe.crop_width = self->crop.rect.width;
+    self->probe.crop_height = self->crop.rect.height;
   }
-
-  ret = probe_queue (device, &can_export, &export_error);
-  if (ret < 0) {
-    post_open_error (self, path, ret);
-    goto err_close;
+  if (par_n > 0) {
+    self->probe.par_n = par_n;
+    self->probe.par_d = par_d;
   }
-
-  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF && !can_export) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Device '%s' cannot export dma-bufs: %s.", path,
-            g_strerror (-export_error)),
-        ("VIDIOC_EXPBUF failed; use io-mode=mmap or auto"));
-    goto err_close;
-  }
-
-  self->memory = (io_mode == GST_TEGRA_CSI_IO_MODE_MMAP || !can_export) ?
-      GST_TEGRA_CSI_POOL_MEMORY_MMAP : GST_TEGRA_CSI_POOL_MEMORY_DMABUF;
-  self->import_memory = 0;
-  if (io_mode == GST_TEGRA_CSI_IO_MODE_DMABUF_IMPORT ||
-      io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR) {
-    guint32 memory = io_mode == GST_TEGRA_CSI_IO_MODE_USERPTR ?
-        V4L2_MEMORY_USERPTR : V4L2_MEMORY_DMABUF;
-    guint32 zero = 0;
-
-    ret = gst_tegra_csi_device_request_buffers (device, memory, &zero);
-    if (ret < 0) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Device '%s' cannot capture into %s: %s.", path,
-              memory == V4L2_MEMORY_DMABUF ? "imported dma-bufs" :
-              "user memory", g_strerror (-ret)),
-          ("VIDIOC_REQBUFS with V4L2_MEMORY_%s failed; use io-mode=dmabuf "
-              "or mmap", memory == V4L2_MEMORY_DMABUF ? "DMABUF" : "USERPTR"));
-      goto err_close;
-    }
-    self->import_memory = memory;
-    self->memory = GST_TEGRA_CSI_POOL_MEMORY_MMAP;
-  }
-
-  g_free (self->offered);
-  self->offered = NULL;
-  probed = gst_tegra_csi_caps_probe (device,
-      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
-      self->import_memory == V4L2_MEMORY_DMABUF, self->fourccs,
-      &self->offered);
+  probed = gst_tegra_csi_caps_probe (device, &self->probe);
   if (gst_caps_is_empty (probed)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
         ("Device '%s' offers no format this element supports; it offers: %s.",
-            path, self->offered[0] ? self->offered : "nothing"), (NULL));
+            gst_tegra_csi_device_get_path (device), self->probe.offered[0] ?
+            self->probe.offered : "nothing"), (NULL));
     gst_caps_unref (probed);
-    goto err_close;
+    return FALSE;
   }
   GST_DEBUG_OBJECT (self, "probed caps: %" GST_PTR_FORMAT, probed);
-  /* get_caps() reads them from other threads */
   GST_OBJECT_LOCK (self);
   gst_caps_replace (&self->probed_caps, probed);
   GST_OBJECT_UNLOCK (self);
   gst_caps_unref (probed);
-
-  gst_tegra_csi_controls_apply (GST_ELEMENT (self), device, controls);
-
-  GST_OBJECT_LOCK (self);
-  self->device = device;
-  GST_OBJECT_UNLOCK (self);
-
-  self->have_sequence = FALSE;
-  self->format = NULL;
-  self->frame_duration = GST_CLOCK_TIME_NONE;
-
-  GST_INFO_OBJECT (self, "started on '%s' (%s), %s memory", path,
-      gst_tegra_csi_device_get_card (device),
-      self->import_memory == V4L2_MEMORY_DMABUF ? "imported dma-buf" :
-      self->import_memory == V4L2_MEMORY_USERPTR ? "user" :
-      self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" : "mmap");
-
-  g_free (path);
-  if (controls)
-    gst_structure_free (controls);
   return TRUE;
-
-err_close:
-  gst_tegra_csi_device_close (device);
-  gst_object_unref (device);
-err_free:
-  g_free (path);
-  if (controls)
-    gst_structure_free (controls);
-  return FALSE;
 }
 
+/* Whether frames of @io_mode can be dma-bufs (the probed caps then offer
+ * memory:DMABuf first; whether the device exports is known at start). */
 static gboolean
-gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
+io_mode_dmabuf (GstTegraCsiIoMode io_mode)
 {
-  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstTegraCsiBufferPool *pool;
-  GstTegraCsiImportQueue *importq;
+  return io_mode != GST_TEGRA_CSI_IO_MODE_MMAP &&
+      io_mode != GST_TEGRA_CSI_IO_MODE_USERPTR;
+}
+
+/* Sets the crop of the crop-* properties on @device (the caps then
+ * follow it). */
+static gboolean
+apply_crop (GstTegraCsiSrc * self, GstTegraCsiDevice * device)
+{
+  GstTegraCsiCrop crop = { 0 };
+  GError *error = NULL;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  crop.left = self->crop_edges[0];
+  crop.top = self->crop_edges[1];
+  crop.right = self->crop_edges[2];
+  crop.bottom = self->crop_edges[3];
+  GST_OBJECT_UNLOCK (self);
+
+  ok = gst_tegra_csi_crop_apply (&crop, device, &error);
+  if (!ok)
+    post_gerror (self, GST_MESSAGE_ERROR, error);
+  GST_OBJECT_LOCK (self);
+  self->crop = crop;
+  GST_OBJECT_UNLOCK (self);
+  return ok;
+}
+
+/* Whether the crop-* properties changed since apply_crop(). */
+static gboolean
+crop_changed (GstTegraCsiSrc * self)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (self);
+  changed = self->crop_edges[0] != self->crop.left ||
+      self->crop_edges[1] != self->crop.top ||
+      self->crop_edges[2] != self->crop.right ||
+      self->crop_edges[3] != self->crop.bottom;
+  GST_OBJECT_UNLOCK (self);
+  return changed;
+}
+
+/* NULL -> READY: opens the device, applies extra-controls and the crop and
+ * probes the caps, so that a caps query in READY answers the device's. */
+static gboolean
+open_device (GstTegraCsiSrc * self)
+{
+  GstTegraCsiDevice *device;
+  GstStructure *controls;
+  GstTegraCsiIoMode io_mode;
+  gchar *path;
+  gint ret, par_n, par_d;
+  gboolean ok = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->device_path);
+  io_mode = self->io_mode;
+  par_n = self->par_n;
+  par_d = self->par_d;
+  controls = self->extra_controls ? gst_structure_copy (self->extra_controls)
+      : NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  device = gst_tegra_csi_open_device (GST_ELEMENT (self), path);
+  if (device == NULL)
+    goto out;
+  gst_tegra_csi_controls_apply (GST_ELEMENT (self), device, controls);
+  if (!apply_crop (self, device) ||
+      !probe_caps (self, device, io_mode_dmabuf (io_mode), par_n, par_d))
+    goto out;
+
+  self->channels = gst_tegra_csi_color_balance_probe (device);
+  ret = gst_tegra_csi_device_subscribe_source_change (device);
+  GST_DEBUG_OBJECT (self, "source change events: %s", ret < 0 ?
+      g_strerror (-ret) : "subscribed");
+  GST_OBJECT_LOCK (self);
+  self->device = gst_object_ref (device);
+  self->alloc.device = device;
+  GST_OBJECT_UNLOCK (self);
+  GST_INFO_OBJECT (self, "opened '%s' (%s)", path,
+      gst_tegra_csi_device_get_card (device));
+  ok = TRUE;
+
+out:
+  if (device && !ok)
+    gst_tegra_csi_device_close (device);
+  g_clear_object (&device);
+  g_free (path);
+  if (controls)
+    gst_structure_free (controls);
+  return ok;
+}
+
+/* READY -> NULL: closes the device. */
+static void
+close_device (GstTegraCsiSrc * self)
+{
   GstTegraCsiDevice *device;
 
   GST_OBJECT_LOCK (self);
-  pool = self->pool;
-  self->pool = NULL;
-  importq = self->importq;
-  self->importq = NULL;
   device = self->device;
   self->device = NULL;
+  self->alloc.device = NULL;
+  gst_clear_caps (&self->probed_caps);
   GST_OBJECT_UNLOCK (self);
-
-  if (importq) {
-    gst_tegra_csi_import_queue_stop (importq);
-    gst_object_unref (importq);
-  }
-
-  if (pool) {
-    /* Stops streaming now if every buffer is back, else when the last
-     * one comes back. */
-    gst_buffer_pool_set_active (GST_BUFFER_POOL (pool), FALSE);
-    gst_object_unref (pool);
-  }
 
   if (device) {
     gst_tegra_csi_device_close (device);
     gst_object_unref (device);
   }
+  gst_tegra_csi_caps_probe_clear (&self->probe);
+  g_clear_pointer (&self->channels, gst_tegra_csi_color_balance_free);
+  GST_OBJECT_LOCK (self);
+  memset (&self->crop, 0, sizeof (self->crop));
+  GST_OBJECT_UNLOCK (self);
+}
+
+static GstStateChangeReturn
+gst_tegra_csi_src_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !open_device (self))
+    return GST_STATE_CHANGE_FAILURE;
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL ||
+      (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+          ret == GST_STATE_CHANGE_FAILURE))
+    close_device (self);
+  return ret;
+}
+
+/* READY -> PAUSED: the queue is free, the io mode works; the caps are
+ * probed again when what decides them changed since the device opened. */
+static gboolean
+gst_tegra_csi_src_start (GstBaseSrc * bsrc)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+  GstTegraCsiIoMode io_mode;
+  gint par_n, par_d;
+  gboolean dmabuf;
 
   GST_OBJECT_LOCK (self);
-  gst_clear_caps (&self->probed_caps);
+  io_mode = self->io_mode;
+  par_n = self->par_n;
+  par_d = self->par_d;
+  memset (&self->stats, 0, sizeof (self->stats));
   GST_OBJECT_UNLOCK (self);
-  self->format = NULL;
-  gst_clear_object (&self->timestamp_clock);
+
+  if (self->device == NULL || !gst_tegra_csi_open_memory (GST_ELEMENT (self),
+          self->device, io_mode, &self->alloc))
+    return FALSE;
+  dmabuf = self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ||
+      self->alloc.import_memory == V4L2_MEMORY_DMABUF;
+  if (crop_changed (self)) {
+    if (!apply_crop (self, self->device) ||
+        !probe_caps (self, self->device, dmabuf, par_n, par_d))
+      return FALSE;
+  } else if ((dmabuf != self->probe.dmabuf || (par_n > 0 &&
+              (par_n != self->probe.par_n || par_d != self->probe.par_d))) &&
+      !probe_caps (self, self->device, dmabuf, par_n, par_d)) {
+    return FALSE;
+  }
+  self->frame_duration = GST_CLOCK_TIME_NONE;
+
+  GST_INFO_OBJECT (self, "started on '%s', %s memory",
+      gst_tegra_csi_device_get_path (self->device),
+      self->alloc.import_memory == V4L2_MEMORY_DMABUF ? "imported dma-buf" :
+      self->alloc.import_memory == V4L2_MEMORY_USERPTR ? "user" :
+      self->alloc.memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF ? "dma-buf" :
+      "mmap");
+  return TRUE;
+}
+
+/* Ends the capture queue, for a new format or a stop: the driver's queue
+ * ends at once even while downstream holds buffers (they stay valid and
+ * are freed when they come back). Returns how many buffers downstream
+ * still holds when the driver could not let them go early (a warning
+ * message says so), else 0. Streaming thread, or once it stopped, with
+ * the device open. */
+static guint
+end_queue (GstTegraCsiSrc * self)
+{
+  GstTegraCsiCaptureQueue *queue;
+  guint held = 0;
+
+  GST_OBJECT_LOCK (self);
+  queue = self->queue;
+  self->queue = NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  if (queue) {
+    held = gst_tegra_csi_capture_queue_end (queue);
+    if (held > 0)
+      GST_ELEMENT_WARNING (self, RESOURCE, BUSY,
+          ("Downstream still holds %u buffer%s of device '%s', whose driver "
+              "cannot let them go early (no V4L2_BUF_CAP_SUPPORTS_ORPHANED_"
+              "BUFS): the device stays busy until %s released.", held,
+              held == 1 ? "" : "s",
+              gst_tegra_csi_device_get_path (self->device),
+              held == 1 ? "it is" : "they are"), (NULL));
+    g_object_unref (queue);
+  }
+  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
+  return held;
+}
+
+/* PAUSED -> READY: the queue ends; the device stays open. */
+static gboolean
+gst_tegra_csi_src_stop (GstBaseSrc * bsrc)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
+
+  if (self->device)
+    end_queue (self);
+  gst_clear_caps (&self->requested);
+  gst_tegra_csi_caps_configured_clear (&self->cfg);
+  gst_tegra_csi_clock_sync_clear (&self->clock_sync);
 
   return TRUE;
 }
+
+/* ------------------------------------------------------------------ */
+/* Negotiation */
 
 static GstCaps *
 gst_tegra_csi_src_get_caps (GstBaseSrc * bsrc, GstCaps * filter)
@@ -484,33 +469,136 @@ gst_tegra_csi_src_get_caps (GstBaseSrc * bsrc, GstCaps * filter)
   return caps;
 }
 
+/* Says what downstream wanted and what the device has. */
+static void
+post_not_supported (GstTegraCsiSrc * self, GstCaps * wanted)
+{
+  gchar *str = wanted ? gst_caps_to_string (wanted) : g_strdup ("nothing");
+
+  GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+      ("Device '%s' does not support the format downstream wants (%s); "
+          "it offers: %s.", gst_tegra_csi_device_get_path (self->device),
+          str, self->probe.offered), (NULL));
+  g_free (str);
+}
+
+/* Downstream refused what the device does (@actual) instead of what was
+ * asked (@asked): names each field the driver changed. */
+static void
+post_refused (GstTegraCsiSrc * self, GstCaps * asked, GstCaps * actual)
+{
+  static const gchar *fields[] = { "framerate", "colorimetry",
+    "interlace-mode", "field-order", "pixel-aspect-ratio"
+  };
+  GstStructure *a = gst_caps_get_structure (asked, 0);
+  GstStructure *d = gst_caps_get_structure (actual, 0);
+  GString *diff = g_string_new (NULL);
+  gchar *str;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (fields); i++) {
+    const GValue *av = gst_structure_get_value (a, fields[i]);
+    const GValue *dv = gst_structure_get_value (d, fields[i]);
+    gchar *as, *ds;
+
+    if (dv == NULL || (av && gst_value_compare (av, dv) == GST_VALUE_EQUAL))
+      continue;
+    as = av ? gst_value_serialize (av) : g_strdup ("none");
+    ds = gst_value_serialize (dv);
+    g_string_append_printf (diff, "%s%s %s instead of %s", diff->len ?
+        ", " : "", fields[i], ds, as);
+    g_free (as);
+    g_free (ds);
+  }
+  str = gst_caps_to_string (actual);
+  GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+      ("Device '%s' set %s (%s), which downstream does not accept.",
+          gst_tegra_csi_device_get_path (self->device),
+          diff->len ? diff->str : "another format", str), (NULL));
+  g_free (str);
+  g_string_free (diff, TRUE);
+}
+
+/* Sets @fixated on the device; the caps of what it does become the
+ * negotiated caps. */
+static gboolean
+configure (GstTegraCsiSrc * self, GstCaps * fixated)
+{
+  GError *warning = NULL, *error = NULL;
+  GstTegraCsiConfigured *cfg = &self->cfg;
+  guint held;
+
+  /* A new format needs the old buffers freed first: the queue ends now,
+   * what downstream holds stays valid. */
+  held = end_queue (self);
+  gst_clear_caps (&self->requested);
+  gst_tegra_csi_caps_configured_clear (cfg);
+
+  /* the application's last word before the format is set */
+  g_signal_emit (self, signals[SIGNAL_PREPARE_FORMAT], 0,
+      gst_tegra_csi_device_get_fd (self->device), fixated);
+
+  if (!gst_tegra_csi_caps_configure (self->device, &self->probe, fixated,
+          held, cfg, &warning, &error) ||
+      !gst_tegra_csi_crop_reapply (&self->crop, self->device, &error)) {
+    post_gerror (self, GST_MESSAGE_ERROR, error);
+    return FALSE;
+  }
+  if (warning)
+    post_gerror (self, GST_MESSAGE_WARNING, warning);
+
+  self->frame_duration = cfg->fps_n > 0 ?
+      gst_util_uint64_scale (GST_SECOND, cfg->fps_d, cfg->fps_n) :
+      GST_CLOCK_TIME_NONE;
+  self->requested = gst_caps_ref (fixated);
+  self->stats.have_sequence = FALSE;
+  self->format_changed = TRUE;
+  GST_INFO_OBJECT (self, "device set to %" GST_PTR_FORMAT ", stride %d, "
+      "frame duration %" GST_TIME_FORMAT, cfg->caps, cfg->info.stride[0],
+      GST_TIME_ARGS (self->frame_duration));
+
+  if (!gst_pad_peer_query_accept_caps (GST_BASE_SRC_PAD (self), cfg->caps)) {
+    post_refused (self, fixated, cfg->caps);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* GstBaseSrc's negotiation (intersect with downstream, fixate, set caps)
+ * with the device configured between fixation and the caps event: the
+ * caps pushed are what the driver answered (its frame rate, colorimetry,
+ * field order), not what was asked. */
 static gboolean
 gst_tegra_csi_src_negotiate (GstBaseSrc * bsrc)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstCaps *peer;
-  gchar *wanted;
+  GstPad *pad = GST_BASE_SRC_PAD (bsrc);
+  GstCaps *ours, *peer, *fixated;
+  gboolean ok;
 
-  self->negotiation_error_posted = FALSE;
-  if (GST_BASE_SRC_CLASS (parent_class)->negotiate (bsrc))
-    return TRUE;
+  ours = gst_pad_query_caps (pad, NULL);
+  peer = gst_pad_peer_query_caps (pad, ours);
+  gst_caps_unref (ours);
+  if (peer == NULL || gst_caps_is_empty (peer)) {
+    GstCaps *wanted = gst_pad_peer_query_caps (pad, NULL);
 
-  /* Say what downstream wanted and what the device has. An error posted
-   * already (by set_caps or decide_allocation) is more precise: do not add
-   * a second one. */
-  if (self->negotiation_error_posted || self->probed_caps == NULL)
+    post_not_supported (self, wanted);
+    gst_clear_caps (&wanted);
+    gst_clear_caps (&peer);
     return FALSE;
+  }
 
-  peer = gst_pad_peer_query_caps (GST_BASE_SRC_PAD (bsrc), NULL);
-  wanted = gst_caps_to_string (peer);
-  GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-      ("Device '%s' does not support the format downstream wants (%s); "
-          "it offers: %s.", gst_tegra_csi_device_get_path (self->device),
-          wanted, self->offered), (NULL));
-  g_free (wanted);
-  gst_caps_unref (peer);
+  fixated = gst_tegra_csi_caps_fixate (peer, self->device,
+      self->probe.fourccs);
+  GST_DEBUG_OBJECT (self, "fixated to %" GST_PTR_FORMAT, fixated);
+  /* the same as before (a RECONFIGURE): the device is set already */
+  if (self->cfg.caps && gst_caps_is_equal (fixated, self->requested))
+    ok = TRUE;
+  else
+    ok = configure (self, fixated);
+  gst_caps_unref (fixated);
 
-  return FALSE;
+  return ok && gst_base_src_set_caps (bsrc, self->cfg.caps);
 }
 
 /* Largest size at the highest rate of the preferred format, with the
@@ -519,181 +607,20 @@ static GstCaps *
 gst_tegra_csi_src_fixate (GstBaseSrc * bsrc, GstCaps * caps)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstCaps *out = gst_tegra_csi_caps_fixate (caps, self->device, self->fourccs);
 
-  GST_DEBUG_OBJECT (self, "fixated to %" GST_PTR_FORMAT, out);
-  return out;
+  return gst_tegra_csi_caps_fixate (caps, self->device, self->probe.fourccs);
 }
 
-static guint32
-fmt_fourcc (const struct v4l2_format *fmt, guint * width, guint * height)
-{
-  if (fmt->type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
-    *width = fmt->fmt.pix_mp.width;
-    *height = fmt->fmt.pix_mp.height;
-    return fmt->fmt.pix_mp.pixelformat;
-  }
-  *width = fmt->fmt.pix.width;
-  *height = fmt->fmt.pix.height;
-  return fmt->fmt.pix.pixelformat;
-}
-
+/* negotiate() set the device for these caps already. */
 static gboolean
 gst_tegra_csi_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstTegraCsiDevice *device = self->device;
-  const gchar *path = gst_tegra_csi_device_get_path (device);
-  const GstTegraCsiFormat *format = NULL;
-  struct v4l2_format fmt = { 0 };
-  GstTegraCsiBufferPool *old_pool;
-  GstTegraCsiImportQueue *old_importq;
-  GstStructure *s;
-  gint width = 0, height = 0, fps_n = 0, fps_d = 1;
-  guint got_w = 0, got_h = 0;
-  guint32 tpf_n, tpf_d;
-  gchar *str;
-  gint ret;
 
-  GST_DEBUG_OBJECT (self, "set caps %" GST_PTR_FORMAT, caps);
-
-  s = gst_caps_get_structure (caps, 0);
-  format = gst_tegra_csi_caps_find_format (s, self->fourccs);
-
-  str = gst_caps_to_string (caps);
-  if (format == NULL || !gst_structure_get_int (s, "width", &width) ||
-      !gst_structure_get_int (s, "height", &height)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Device '%s' does not support the format %s; it offers: %s.", path,
-            str, self->offered), (NULL));
-    goto err;
-  }
-  gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d);
-
-  /* A new format needs the old buffers freed first. */
-  GST_OBJECT_LOCK (self);
-  old_pool = self->pool;
-  self->pool = NULL;
-  old_importq = self->importq;
-  self->importq = NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (old_pool) {
-    gst_buffer_pool_set_active (GST_BUFFER_POOL (old_pool), FALSE);
-    gst_object_unref (old_pool);
-  }
-  if (old_importq) {
-    gst_tegra_csi_import_queue_stop (old_importq);
-    gst_object_unref (old_importq);
-  }
-
-  gst_tegra_csi_device_init_format (device, &fmt, width, height,
-      format->fourcc);
-
-  ret = gst_tegra_csi_device_set_format (device, &fmt);
-  if (ret == -EBUSY) {
-    post_open_error (self, path, ret);
-    goto err;
-  }
-  if (ret < 0 || fmt_fourcc (&fmt, &got_w, &got_h) != format->fourcc ||
-      got_w != (guint) width || got_h != (guint) height) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Device '%s' does not support the format %s; it offers: %s.", path,
-            str, self->offered),
-        ("VIDIOC_S_FMT: %s; driver chose %" GST_FOURCC_FORMAT " %ux%u",
-            ret < 0 ? g_strerror (-ret) : "ok",
-            GST_FOURCC_ARGS (fmt_fourcc (&fmt, &got_w, &got_h)), got_w,
-            got_h));
-    goto err;
-  }
-
-  if (!gst_tegra_csi_format_fill_video_info (format, &fmt, &self->info,
-          self->memory_sizes)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Device '%s' reports a layout this element cannot describe for %s.",
-            path, str), (NULL));
-    goto err;
-  }
-  self->n_memories = format->n_memories;
-  self->format = format;
-
-  if (fps_n > 0) {
-    tpf_n = fps_d;
-    tpf_d = fps_n;
-    ret = gst_tegra_csi_device_set_frame_interval (device, &tpf_n, &tpf_d);
-    if (ret == 0 && (guint64) tpf_n * fps_n != (guint64) tpf_d * fps_d)
-      GST_WARNING_OBJECT (self, "asked for %d/%d fps, driver chose %u/%u",
-          fps_n, fps_d, tpf_d, tpf_n);
-    self->frame_duration = gst_util_uint64_scale (GST_SECOND, fps_d, fps_n);
-  } else {
-    self->frame_duration = GST_CLOCK_TIME_NONE;
-  }
-
-  self->have_sequence = FALSE;
-  self->format_changed = TRUE;
-  GST_INFO_OBJECT (self, "format %" GST_FOURCC_FORMAT " %dx%d, %u memories, "
-      "stride %d, frame duration %" GST_TIME_FORMAT,
-      GST_FOURCC_ARGS (format->fourcc), width, height, self->n_memories,
-      self->info.stride[0], GST_TIME_ARGS (self->frame_duration));
-
-  g_free (str);
-  return TRUE;
-
-err:
-  g_free (str);
-  self->format = NULL;
-  self->negotiation_error_posted = TRUE;
-  return FALSE;
-}
-
-static void post_pool_error (GstTegraCsiSrc * self,
-    GstTegraCsiBufferPool * pool);
-
-/* io-mode=dmabuf-import and userptr: capture into the buffers of
- * downstream's pool (or, for userptr, our own system memory). */
-static gboolean
-decide_import_allocation (GstTegraCsiSrc * self, GstQuery * query,
-    guint count)
-{
-  GstTegraCsiImportQueue *importq;
-  GstBufferPool *source;
-  GError *error = NULL;
-  guint depth = count;
-
-  /* count becomes what the pool holds: depth plus downstream's share */
-  source = gst_tegra_csi_import_queue_configure_source (query,
-      self->import_memory, &self->info, &count, &error);
-  if (source == NULL)
-    goto failed;
-
-  importq = gst_tegra_csi_import_queue_new (self->device, self->import_memory,
-      source, &self->info, self->n_memories, self->memory_sizes, count,
-      depth);
-  if (!gst_tegra_csi_import_queue_start (importq, &error)) {
-    gst_object_unref (importq);
-    gst_buffer_pool_set_active (source, FALSE);
-    gst_object_unref (source);
-    goto failed;
-  }
-
-  /* GstBaseSrc deactivates the source pool at stop, after ours. */
-  if (gst_query_get_n_allocation_pools (query) > 0)
-    gst_query_set_nth_allocation_pool (query, 0, source, self->info.size,
-        count, count);
-  else
-    gst_query_add_allocation_pool (query, source, self->info.size, count,
-        count);
-  gst_object_unref (source);
-
-  GST_OBJECT_LOCK (self);
-  gst_object_replace ((GstObject **) & self->importq, GST_OBJECT (importq));
-  GST_OBJECT_UNLOCK (self);
-  gst_object_unref (importq);
-  self->format_changed = FALSE;
-  return TRUE;
-
-failed:
-  post_gerror (self, error);
-  self->negotiation_error_posted = TRUE;
+  if (self->cfg.caps && gst_caps_is_equal (caps, self->cfg.caps))
+    return TRUE;
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+      ("caps %" GST_PTR_FORMAT " were not negotiated by the element", caps));
   return FALSE;
 }
 
@@ -701,349 +628,246 @@ static gboolean
 gst_tegra_csi_src_decide_allocation (GstBaseSrc * bsrc, GstQuery * query)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (bsrc);
-  GstTegraCsiBufferPool *pool;
-  GstStructure *config;
-  GstCaps *caps;
-  guint count, max_count, min = 0, max = 0, size = 0, want;
+  GError *warning = NULL, *error = NULL;
+  GstTegraCsiCaptureQueue *queue;
 
-  if (self->format == NULL)
+  if (self->cfg.caps == NULL)
     return FALSE;
-
-  if (!self->format_changed && self->importq) {
-    GstBufferPool *source =
-        gst_tegra_csi_import_queue_get_source (self->importq);
-
-    count = gst_tegra_csi_import_queue_get_count (self->importq);
-    GST_DEBUG_OBJECT (self, "same format: keeping the import queue");
-    if (gst_query_get_n_allocation_pools (query) > 0)
-      gst_query_set_nth_allocation_pool (query, 0, source, self->info.size,
-          count, count);
-    else
-      gst_query_add_allocation_pool (query, source, self->info.size, count,
-          count);
-    return TRUE;
-  }
 
   /* Renegotiation to the same format (a RECONFIGURE from downstream):
-   * keep streaming with the same pool, whose buffers may be downstream. */
-  if (!self->format_changed && self->pool &&
-      gst_buffer_pool_is_active (GST_BUFFER_POOL (self->pool))) {
-    count = gst_tegra_csi_buffer_pool_get_count (self->pool);
-    GST_DEBUG_OBJECT (self, "same format: keeping the pool");
-    if (gst_query_get_n_allocation_pools (query) > 0)
-      gst_query_set_nth_allocation_pool (query, 0,
-          GST_BUFFER_POOL (self->pool), self->info.size, count, count);
-    else
-      gst_query_add_allocation_pool (query, GST_BUFFER_POOL (self->pool),
-          self->info.size, count, count);
+   * keep streaming with the same queue, whose buffers may be downstream. */
+  if (!self->format_changed && self->queue) {
+    gst_tegra_csi_allocation_keep (self->queue, query, self->cfg.info.size);
     return TRUE;
   }
 
-  gst_query_parse_allocation (query, &caps, NULL);
-  if (gst_query_get_n_allocation_pools (query) > 0)
-    gst_query_parse_nth_allocation_pool (query, 0, NULL, &size, &min, &max);
-
   GST_OBJECT_LOCK (self);
-  want = self->capture_buffers;
+  self->alloc.capture_buffers = self->capture_buffers;
+  self->alloc.timeout_ms = self->timeout;
   GST_OBJECT_UNLOCK (self);
 
-  /* Start with enough for the driver to fill while downstream holds what
-   * it said it needs; grow up to capture-buffers (automatic: twice that)
-   * when downstream holds them all. */
-  count = CLAMP (min + 2, AUTO_CAPTURE_BUFFERS, MAX_CAPTURE_BUFFERS);
-  max_count = want ? want : MIN (2 * count, MAX_CAPTURE_BUFFERS);
-  count = MIN (count, max_count);
-
-  /* Another pool's buffers: as many as capture-buffers, no growth. */
-  if (self->import_memory)
-    return decide_import_allocation (self, query, want ? want : count);
-
-  pool = gst_tegra_csi_buffer_pool_new (self->device, self->memory);
-  gst_tegra_csi_buffer_pool_set_layout (pool, &self->info, self->n_memories,
-      self->memory_sizes, count, max_count);
-  GST_OBJECT_LOCK (self);
-  gst_tegra_csi_buffer_pool_set_timeout (pool, self->timeout);
-  GST_OBJECT_UNLOCK (self);
-
-  config = gst_buffer_pool_get_config (GST_BUFFER_POOL (pool));
-  gst_buffer_pool_config_set_params (config, caps, self->info.size, count,
-      count);
-  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  if (!gst_buffer_pool_set_config (GST_BUFFER_POOL (pool), config)) {
-    gst_object_unref (pool);
+  g_clear_pointer (&self->copier, gst_tegra_csi_copier_free);
+  queue = gst_tegra_csi_allocation_decide (&self->alloc, &self->cfg, query,
+      &self->copier, &warning, &error);
+  if (warning)
+    post_gerror (self, GST_MESSAGE_WARNING, warning);
+  if (queue == NULL) {
+    post_gerror (self, GST_MESSAGE_ERROR, error);
     return FALSE;
   }
 
-  /* Start it here rather than in GstBaseSrc so that a failure (the driver
-   * refusing the buffers) gets its own message. */
-  if (!gst_buffer_pool_set_active (GST_BUFFER_POOL (pool), TRUE)) {
-    post_pool_error (self, pool);
-    self->negotiation_error_posted = TRUE;
-    gst_object_unref (pool);
-    return FALSE;
-  }
-
-  /* Our pool replaces whatever downstream offered: basesrc activates it. */
-  if (gst_query_get_n_allocation_pools (query) > 0)
-    gst_query_set_nth_allocation_pool (query, 0, GST_BUFFER_POOL (pool),
-        self->info.size, count, count);
-  else
-    gst_query_add_allocation_pool (query, GST_BUFFER_POOL (pool),
-        self->info.size, count, count);
-
   GST_OBJECT_LOCK (self);
-  gst_object_replace ((GstObject **) & self->pool, GST_OBJECT (pool));
+  self->queue = queue;
   GST_OBJECT_UNLOCK (self);
-  gst_object_unref (pool);
   self->format_changed = FALSE;
-
   return TRUE;
 }
 
-static void
-post_pool_error (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool)
-{
-  const gchar *path = gst_tegra_csi_device_get_path (self->device);
-  gint err = gst_tegra_csi_buffer_pool_get_error (pool);
+/* ------------------------------------------------------------------ */
+/* Capture */
 
-  switch (err) {
-    case -EBUSY:
-      post_open_error (self, path, err);
-      break;
-    case -EIO:
-    case -ENODEV:
-    case -ENXIO:
-    case -EBADF:
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Device '%s' is gone: %s.", path, g_strerror (-err)), (NULL));
-      break;
-    default:
-      GST_ELEMENT_ERROR (self, RESOURCE, READ,
-          ("Capture from device '%s' failed: %s.", path,
-              g_strerror (-err)), (NULL));
-      break;
-  }
+/* What the one object-lock section of a frame read. */
+typedef struct
+{
+  GstClock *clock;              /* the pipeline clock, or NULL */
+  gboolean clock_ref;           /* a reference was taken (a new clock) */
+  GstClockTime base_time;
+  gboolean drop;                /* an errored frame, error-frames=drop */
+  gboolean copy;                /* copy-on-starvation copies this one */
+  guint32 gap;                  /* frames lost before this one */
+  guint64 captured, dropped;
+} FrameSettings;
+
+/* Everything a frame needs of the element, and its counting, in one
+ * object-lock round trip. @starved: the driver has no other buffer. */
+static void
+account_frame (GstTegraCsiSrc * self, GstBuffer * buf, gboolean starved,
+    FrameSettings * f)
+{
+  gboolean corrupted = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
+  gsize copied = 0;
+
+  GST_OBJECT_LOCK (self);
+  f->clock = GST_ELEMENT_CLOCK (self);
+  /* clock_sync keeps a reference to the clock it knows */
+  f->clock_ref = f->clock && f->clock != self->clock_sync.clock;
+  if (f->clock_ref)
+    gst_object_ref (f->clock);
+  f->base_time = GST_ELEMENT_CAST (self)->base_time;
+  f->drop = corrupted && self->error_frames == GST_TEGRA_CSI_ERROR_FRAMES_DROP;
+  f->copy = !f->drop && !self->copier && starved && self->copy_on_starvation;
+  if (!f->drop)
+    copied = self->copier ? gst_tegra_csi_copier_get_frame_size (self->copier)
+        : f->copy ? gst_buffer_get_size (buf) : 0;
+  f->gap = gst_tegra_csi_stats_count_frame (&self->stats,
+      GST_BUFFER_OFFSET (buf), corrupted, copied);
+  f->captured = self->stats.captured;
+  f->dropped = self->stats.dropped;
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* PTS = the driver's capture time (CLOCK_MONOTONIC) in running time of the
- * pipeline clock (gsttegracsiclock.c). Without a monotonic driver timestamp,
- * the arrival time. Whether the clock is monotonic is asked once per clock,
- * not per frame. */
+ * pipeline clock (gsttegracsiclock.c: as it is on a clock proven to read
+ * CLOCK_MONOTONIC, else moved by the measured offset). Without a monotonic
+ * driver timestamp, the arrival time. */
 static void
-timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf)
+timestamp_buffer (GstTegraCsiSrc * self, GstBuffer * buf, FrameSettings * f)
 {
-  GstReferenceTimestampMeta *meta;
-  GstClock *clock;
+  GstReferenceTimestampMeta *meta = gst_tegra_csi_clock_find_raw_meta (buf);
   GstClockTime pts = GST_CLOCK_TIME_NONE;
 
-  meta = gst_buffer_get_reference_timestamp_meta (buf, self->monotonic_caps);
-  clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (f->clock) {
+    GstClockTime capture = gst_tegra_csi_clock_sync_capture_time
+        (&self->clock_sync, f->clock, meta ? meta->timestamp :
+        GST_CLOCK_TIME_NONE);
 
-  if (clock) {
-    GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-    GstClockTime capture;
-
-    if (clock != self->timestamp_clock) {
-      gst_object_replace ((GstObject **) & self->timestamp_clock,
-          GST_OBJECT (clock));
-      self->clock_monotonic = gst_tegra_csi_clock_is_monotonic (clock);
-    }
-    capture = gst_tegra_csi_clock_capture_time (clock, self->clock_monotonic,
-        meta ? meta->timestamp : GST_CLOCK_TIME_NONE);
-    pts = capture > base ? capture - base : 0;
-    gst_object_unref (clock);
+    pts = capture > f->base_time ? capture - f->base_time : 0;
+    /* clock_sync holds its own reference now */
+    if (f->clock_ref)
+      gst_object_unref (f->clock);
   }
 
   GST_BUFFER_PTS (buf) = pts;
   GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (buf) = self->frame_duration;
-}
-
-/* Counts and reports the frames the sequence numbers show as lost. */
-static void
-account_sequence (GstTegraCsiSrc * self, GstBuffer * buf)
-{
-  guint32 seq = (guint32) GST_BUFFER_OFFSET (buf);
-  guint32 gap = 0;
-  guint64 captured, dropped;
-
-  if (self->have_sequence && seq != self->next_sequence) {
-    gap = seq - self->next_sequence;
-    if (gap > G_MAXINT32)       /* went backwards: the driver restarted */
-      gap = 0;
-  }
-  self->have_sequence = TRUE;
-  self->next_sequence = seq + 1;
-
-  GST_OBJECT_LOCK (self);
-  self->captured++;
-  self->dropped += gap;
-  captured = self->captured;
-  dropped = self->dropped;
-  GST_OBJECT_UNLOCK (self);
-
-  if (gap > 0) {
-    GstClockTime lost_duration = GST_CLOCK_TIME_NONE, lost_pts;
-    GstMessage *msg;
-
-    if (GST_CLOCK_TIME_IS_VALID (self->frame_duration))
-      lost_duration = self->frame_duration * gap;
-    lost_pts = GST_BUFFER_PTS (buf);
-    if (GST_CLOCK_TIME_IS_VALID (lost_pts) &&
-        GST_CLOCK_TIME_IS_VALID (lost_duration))
-      lost_pts = lost_pts > lost_duration ? lost_pts - lost_duration : 0;
-
-    GST_INFO_OBJECT (self, "sequence %u: %u frame(s) lost", seq, gap);
-    msg = gst_message_new_qos (GST_OBJECT (self), TRUE, lost_pts, lost_pts,
-        lost_pts, lost_duration);
-    gst_message_set_qos_values (msg,
-        GST_CLOCK_TIME_IS_VALID (lost_duration) ? (gint64) lost_duration : 0,
-        1.0, 1000000);
-    gst_message_set_qos_stats (msg, GST_FORMAT_BUFFERS, captured, dropped);
-    gst_element_post_message (GST_ELEMENT (self), msg);
+  if (self->cfg.interlace_mode == GST_VIDEO_INTERLACE_MODE_INTERLEAVED) {
+    GST_BUFFER_FLAG_SET (buf, GST_VIDEO_BUFFER_FLAG_INTERLACED);
+    if (self->cfg.field_order == GST_VIDEO_FIELD_ORDER_TOP_FIELD_FIRST)
+      GST_BUFFER_FLAG_SET (buf, GST_VIDEO_BUFFER_FLAG_TFF);
   }
 }
 
-/* A frame from the pool (mmap, dmabuf) or the import queue. Errors of the
- * import queue are posted here; *posted says so. */
-static GstFlowReturn
-acquire_frame (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
-    GstTegraCsiImportQueue * importq, GstBuffer ** buf, gboolean * posted)
-{
-  GError *error = NULL;
-  GstFlowReturn flow;
-  guint timeout;
-
-  if (pool)
-    return gst_buffer_pool_acquire_buffer (GST_BUFFER_POOL (pool), buf, NULL);
-
-  GST_OBJECT_LOCK (self);
-  timeout = self->timeout;
-  GST_OBJECT_UNLOCK (self);
-  flow = gst_tegra_csi_import_queue_capture (importq, timeout, buf, &error);
-  if (flow == GST_TEGRA_CSI_IMPORT_QUEUE_FLOW_STALLED)
-    return GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED;
-  if (flow == GST_FLOW_ERROR) {
-    post_gerror (self, error);
-    *posted = TRUE;
-  }
-  return flow;
-}
-
-/* With copy-on-starvation: when @buf is the driver's last buffer (nothing
- * else queued, no more can be added), push a system-memory copy and give
- * the driver its buffer back at once. Counts the bytes. */
+/* What is pushed for @buf (transfer full): a default-layout copy, a copy
+ * on starvation, or @buf. */
 static GstBuffer *
-copy_if_starved (GstTegraCsiSrc * self, GstTegraCsiBufferPool * pool,
-    GstTegraCsiImportQueue * importq, GstBuffer * buf)
+deliver (GstTegraCsiSrc * self, GstBuffer * buf, gboolean copy)
 {
-  GstBuffer *copy;
-  gboolean enabled;
-  guint queued;
-  gsize size;
+  GstBuffer *out;
 
-  GST_OBJECT_LOCK (self);
-  enabled = self->copy_on_starvation;
-  GST_OBJECT_UNLOCK (self);
-  if (!enabled)
+  if (self->copier)
+    return gst_tegra_csi_copier_copy (self->copier, buf);
+  if (!copy)
     return buf;
 
-  queued = pool ? gst_tegra_csi_buffer_pool_get_queued (pool) :
-      gst_tegra_csi_import_queue_get_queued (importq);
-  if (queued > 0)
-    return buf;
-
-  copy = gst_buffer_copy_deep (buf);
-  size = gst_buffer_get_size (copy);
+  /* the driver's last buffer: push a copy, give it back at once */
+  out = gst_buffer_copy_deep (buf);
   gst_buffer_unref (buf);
-
-  GST_OBJECT_LOCK (self);
-  self->bytes_copied += size;
-  GST_OBJECT_UNLOCK (self);
   GST_DEBUG_OBJECT (self, "starved: pushing a %" G_GSIZE_FORMAT "-byte copy "
-      "of frame %" G_GUINT64_FORMAT, size, GST_BUFFER_OFFSET (copy));
-  return copy;
+      "of frame %" G_GUINT64_FORMAT, gst_buffer_get_size (out),
+      GST_BUFFER_OFFSET (out));
+  return out;
+}
+
+/* The device polled an event: when it is a source change
+ * (V4L2_EVENT_SOURCE_CHANGE) the caps are probed again and the element
+ * renegotiates from scratch, following what the input now receives.
+ * Returns GST_FLOW_OK to capture on, GST_FLOW_ERROR when the events or the
+ * probe failed (posted), GST_FLOW_NOT_NEGOTIATED when downstream takes
+ * none of the new caps. */
+static GstFlowReturn
+follow_source_change (GstTegraCsiSrc * self)
+{
+  gboolean changed = FALSE;
+  gint ret, par_n, par_d;
+  guint32 type;
+
+  while ((ret = gst_tegra_csi_device_dequeue_event (self->device,
+              &type)) == 0)
+    changed |= type == V4L2_EVENT_SOURCE_CHANGE;
+  if (ret != -ENOENT) {
+    GError *error = NULL;
+
+    gst_tegra_csi_device_set_capture_error (self->device, ret, &error);
+    post_gerror (self, GST_MESSAGE_ERROR, error);
+    return GST_FLOW_ERROR;
+  }
+  if (!changed)
+    return GST_FLOW_OK;
+
+  GST_INFO_OBJECT (self, "the source of '%s' changed: renegotiating",
+      gst_tegra_csi_device_get_path (self->device));
+  end_queue (self);
+  gst_tegra_csi_device_follow_source (self->device);
+  GST_OBJECT_LOCK (self);
+  par_n = self->par_n;
+  par_d = self->par_d;
+  GST_OBJECT_UNLOCK (self);
+  if (!probe_caps (self, self->device, self->probe.dmabuf, par_n, par_d))
+    return GST_FLOW_ERROR;
+  gst_clear_caps (&self->requested);
+  gst_tegra_csi_caps_configured_clear (&self->cfg);
+  if (!gst_base_src_negotiate (GST_BASE_SRC (self)) || self->queue == NULL)
+    return GST_FLOW_NOT_NEGOTIATED;
+  return GST_FLOW_OK;
 }
 
 static GstFlowReturn
 gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (psrc);
-  GstTegraCsiBufferPool *pool = get_pool (self);
-  GstTegraCsiImportQueue *importq = pool ? NULL : get_import_queue (self);
-  GstFlowReturn flow = GST_FLOW_ERROR;
-  gboolean posted = FALSE;
+  /* The streaming thread's own: negotiation (in this thread) and stop
+   * (after it) are the only writers. */
+  GstTegraCsiCaptureQueue *queue = self->queue;
+  GError *error = NULL;
+  GstFlowReturn flow;
+  FrameSettings f;
   GstBuffer *buf;
 
-  if (pool == NULL && importq == NULL) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("no buffer pool"));
+  if (queue == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("no capture queue"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
   for (;;) {
-    GstTegraCsiErrorFrames policy;
-
-    flow = acquire_frame (self, pool, importq, &buf, &posted);
+    flow = gst_tegra_csi_capture_queue_capture (queue, &buf, &error);
+    if (flow == GST_TEGRA_CSI_CAPTURE_QUEUE_FLOW_SOURCE_CHANGE) {
+      flow = follow_source_change (self);
+      if (flow != GST_FLOW_OK)
+        return flow;
+      queue = self->queue;
+      continue;
+    }
     if (flow != GST_FLOW_OK)
       break;
 
-    timestamp_buffer (self, buf);
-    account_sequence (self, buf);
+    account_frame (self, buf, gst_tegra_csi_capture_queue_is_starved (queue),
+        &f);
+    timestamp_buffer (self, buf, &f);
+    if (f.gap > 0)
+      gst_tegra_csi_stats_post_drop (GST_ELEMENT (self),
+          GST_BUFFER_OFFSET (buf), f.gap, f.captured, f.dropped,
+          GST_BUFFER_PTS (buf), self->frame_duration);
 
-    if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED)) {
-      *outbuf = copy_if_starved (self, pool, importq, buf);
+    if (!f.drop)
       break;
-    }
-
-    GST_OBJECT_LOCK (self);
-    self->errored++;
-    policy = self->error_frames;
-    GST_OBJECT_UNLOCK (self);
-
-    if (policy == GST_TEGRA_CSI_ERROR_FRAMES_MARK) {
-      GST_DEBUG_OBJECT (self, "pushing errored frame %" G_GUINT64_FORMAT
-          " marked corrupted", GST_BUFFER_OFFSET (buf));
-      *outbuf = copy_if_starved (self, pool, importq, buf);
-      break;
-    }
     GST_DEBUG_OBJECT (self, "dropping errored frame %" G_GUINT64_FORMAT,
         GST_BUFFER_OFFSET (buf));
     gst_buffer_unref (buf);
   }
 
-  if (flow == GST_TEGRA_CSI_BUFFER_POOL_FLOW_STALLED) {
-    guint timeout;
+  if (flow == GST_FLOW_ERROR && error)
+    post_gerror (self, GST_MESSAGE_ERROR, error);
+  if (flow != GST_FLOW_OK)
+    return flow;
 
-    GST_OBJECT_LOCK (self);
-    timeout = self->timeout;
-    GST_OBJECT_UNLOCK (self);
-    GST_ELEMENT_ERROR (self, RESOURCE, READ,
-        ("Device '%s' stalled: no frame for %u ms.",
-            gst_tegra_csi_device_get_path (self->device), timeout), (NULL));
-    flow = GST_FLOW_ERROR;
-  } else if (flow == GST_FLOW_ERROR && !posted) {
-    post_pool_error (self, pool);
+  *outbuf = deliver (self, buf, f.copy);
+  if (*outbuf == NULL) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+        ("a frame did not map for copying"));
+    return GST_FLOW_ERROR;
   }
-
-  gst_clear_object (&pool);
-  gst_clear_object (&importq);
-  return flow;
+  return GST_FLOW_OK;
 }
 
 /* Interrupts (or allows again) a capture waiting for a frame or a buffer. */
 static void
 set_flushing (GstTegraCsiSrc * self, gboolean flushing)
 {
-  GstTegraCsiBufferPool *pool = get_pool (self);
-  GstTegraCsiImportQueue *importq = get_import_queue (self);
+  GstTegraCsiCaptureQueue *queue = get_queue (self);
 
-  if (pool) {
-    gst_buffer_pool_set_flushing (GST_BUFFER_POOL (pool), flushing);
-    gst_object_unref (pool);
-  }
-  if (importq) {
-    gst_tegra_csi_import_queue_set_flushing (importq, flushing);
-    gst_object_unref (importq);
+  if (queue) {
+    gst_tegra_csi_capture_queue_set_flushing (queue, flushing);
+    g_object_unref (queue);
   }
 }
 
@@ -1068,18 +892,13 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
 
   if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY &&
       GST_CLOCK_TIME_IS_VALID (self->frame_duration)) {
-    GstTegraCsiBufferPool *pool = get_pool (self);
-    GstTegraCsiImportQueue *importq = get_import_queue (self);
-    guint count = 0;
+    GstTegraCsiCaptureQueue *queue = get_queue (self);
     GstClockTime min, max;
+    guint count = 0;
 
-    if (pool) {
-      count = gst_tegra_csi_buffer_pool_get_max_count (pool);
-      gst_object_unref (pool);
-    }
-    if (importq) {
-      count = gst_tegra_csi_import_queue_get_count (importq);
-      gst_object_unref (importq);
+    if (queue) {
+      count = gst_tegra_csi_capture_queue_get_max_buffers (queue);
+      g_object_unref (queue);
     }
     if (count == 0) {
       GST_OBJECT_LOCK (self);
@@ -1103,37 +922,100 @@ gst_tegra_csi_src_query (GstBaseSrc * bsrc, GstQuery * query)
 }
 
 /* ------------------------------------------------------------------ */
+/* GstColorBalance (gsttegracsicolorbalance.c): the device's brightness,
+ * contrast, saturation and hue, while it is open (READY and up). */
+
+static const GList *
+gst_tegra_csi_src_list_channels (GstColorBalance * balance)
+{
+  return GST_TEGRA_CSI_SRC (balance)->channels;
+}
+
+static void
+gst_tegra_csi_src_set_channel (GstColorBalance * balance,
+    GstColorBalanceChannel * channel, gint value)
+{
+  GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (balance);
+  GstTegraCsiDevice *device = get_device (self);
+
+  if (device && gst_tegra_csi_color_balance_set (device, channel, value))
+    gst_color_balance_value_changed (balance, channel, value);
+  else
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Device '%s' did not take %s=%d.", device ?
+            gst_tegra_csi_device_get_path (device) : "(closed)",
+            channel->label, value), (NULL));
+  g_clear_object (&device);
+}
+
+static gint
+gst_tegra_csi_src_get_channel (GstColorBalance * balance,
+    GstColorBalanceChannel * channel)
+{
+  GstTegraCsiDevice *device = get_device (GST_TEGRA_CSI_SRC (balance));
+  gint value = channel->min_value;
+
+  if (device) {
+    value = gst_tegra_csi_color_balance_get (device, channel);
+    gst_object_unref (device);
+  }
+  return value;
+}
+
+static GstColorBalanceType
+gst_tegra_csi_src_get_balance_type (G_GNUC_UNUSED GstColorBalance * balance)
+{
+  return GST_COLOR_BALANCE_HARDWARE;
+}
+
+static void
+gst_tegra_csi_src_color_balance_init (GstColorBalanceInterface * iface)
+{
+  iface->list_channels = gst_tegra_csi_src_list_channels;
+  iface->set_value = gst_tegra_csi_src_set_channel;
+  iface->get_value = gst_tegra_csi_src_get_channel;
+  iface->get_balance_type = gst_tegra_csi_src_get_balance_type;
+}
+
+/* ------------------------------------------------------------------ */
 /* GObject */
 
 static GstStructure *
 build_stats (GstTegraCsiSrc * self)
 {
-  GstTegraCsiBufferPool *pool = get_pool (self);
-  GstTegraCsiImportQueue *importq = get_import_queue (self);
+  GstTegraCsiCaptureQueue *queue = get_queue (self);
   guint queued = 0, buffers = 0;
+  guint64 delayed = 0;
   GstStructure *s;
 
-  if (pool) {
-    queued = gst_tegra_csi_buffer_pool_get_queued (pool);
-    buffers = gst_tegra_csi_buffer_pool_get_count (pool);
-    gst_object_unref (pool);
-  }
-  if (importq) {
-    queued = gst_tegra_csi_import_queue_get_queued (importq);
-    buffers = gst_tegra_csi_import_queue_get_count (importq);
-    gst_object_unref (importq);
+  if (queue) {
+    gst_tegra_csi_capture_queue_get_stats (queue, &queued, &buffers,
+        &delayed);
+    g_object_unref (queue);
   }
 
   GST_OBJECT_LOCK (self);
-  s = gst_structure_new ("stats",
-      "captured", G_TYPE_UINT64, self->captured,
-      "dropped", G_TYPE_UINT64, self->dropped,
-      "errored", G_TYPE_UINT64, self->errored,
-      "bytes-copied", G_TYPE_UINT64, self->bytes_copied,
-      "queued", G_TYPE_UINT, queued, "buffers", G_TYPE_UINT, buffers, NULL);
+  s = gst_tegra_csi_stats_to_structure (&self->stats, queued, buffers,
+      delayed);
   GST_OBJECT_UNLOCK (self);
 
   return s;
+}
+
+/* The crop_edges[] entry of a crop-* property. */
+static guint
+crop_edge (guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_CROP_LEFT:
+      return 0;
+    case PROP_CROP_TOP:
+      return 1;
+    case PROP_CROP_RIGHT:
+      return 2;
+    default:
+      return 3;
+  }
 }
 
 static void
@@ -1143,12 +1025,21 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (object);
 
   switch (prop_id) {
-    case PROP_DEVICE:
+    case PROP_DEVICE:{
+      gboolean reopen;
+
       GST_OBJECT_LOCK (self);
       g_free (self->device_path);
       self->device_path = g_value_dup_string (value);
+      /* in READY the open device is the old one: open the new one */
+      reopen = self->device != NULL && GST_STATE (self) == GST_STATE_READY;
       GST_OBJECT_UNLOCK (self);
+      if (reopen) {
+        close_device (self);
+        open_device (self);
+      }
       break;
+    }
     case PROP_IO_MODE:
       GST_OBJECT_LOCK (self);
       self->io_mode = g_value_get_enum (value);
@@ -1186,15 +1077,16 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       break;
     }
     case PROP_TIMEOUT:{
-      GstTegraCsiBufferPool *pool;
+      GstTegraCsiCaptureQueue *queue;
 
       GST_OBJECT_LOCK (self);
       self->timeout = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
-      pool = get_pool (self);
-      if (pool) {
-        gst_tegra_csi_buffer_pool_set_timeout (pool, g_value_get_uint (value));
-        gst_object_unref (pool);
+      queue = get_queue (self);
+      if (queue) {
+        gst_tegra_csi_capture_queue_set_timeout (queue,
+            g_value_get_uint (value));
+        g_object_unref (queue);
       }
       break;
     }
@@ -1208,6 +1100,20 @@ gst_tegra_csi_src_set_property (GObject * object, guint prop_id,
       self->copy_on_starvation = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_PIXEL_ASPECT_RATIO:
+      GST_OBJECT_LOCK (self);
+      self->par_n = gst_value_get_fraction_numerator (value);
+      self->par_d = gst_value_get_fraction_denominator (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_CROP_LEFT:
+    case PROP_CROP_TOP:
+    case PROP_CROP_RIGHT:
+    case PROP_CROP_BOTTOM:
+      GST_OBJECT_LOCK (self);
+      self->crop_edges[crop_edge (prop_id)] = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1219,6 +1125,7 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
   GstTegraCsiSrc *self = GST_TEGRA_CSI_SRC (object);
+  GstTegraCsiDevice *device;
 
   switch (prop_id) {
     case PROP_DEVICE:
@@ -1226,24 +1133,18 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, self->device_path);
       GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_DEVICE_NAME:{
-      GstTegraCsiDevice *device = get_device (self);
-
+    case PROP_DEVICE_NAME:
+      device = get_device (self);
       g_value_set_string (value, device ?
           gst_tegra_csi_device_get_card (device) : NULL);
-      if (device)
-        gst_object_unref (device);
+      g_clear_object (&device);
       break;
-    }
-    case PROP_DEVICE_FD:{
-      GstTegraCsiDevice *device = get_device (self);
-
+    case PROP_DEVICE_FD:
+      device = get_device (self);
       g_value_set_int (value, device ? gst_tegra_csi_device_get_fd (device) :
           -1);
-      if (device)
-        gst_object_unref (device);
+      g_clear_object (&device);
       break;
-    }
     case PROP_IO_MODE:
       GST_OBJECT_LOCK (self);
       g_value_set_enum (value, self->io_mode);
@@ -1277,6 +1178,29 @@ gst_tegra_csi_src_get_property (GObject * object, guint prop_id,
       g_value_set_boolean (value, self->copy_on_starvation);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_PIXEL_ASPECT_RATIO:
+      GST_OBJECT_LOCK (self);
+      gst_value_set_fraction (value, self->par_n, self->par_d);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_CROP_LEFT:
+    case PROP_CROP_TOP:
+    case PROP_CROP_RIGHT:
+    case PROP_CROP_BOTTOM:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->crop_edges[crop_edge (prop_id)]);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_CROP_BOUNDS:{
+      GValue bounds = G_VALUE_INIT;
+
+      GST_OBJECT_LOCK (self);
+      gst_tegra_csi_crop_get_bounds (&self->crop, &bounds);
+      GST_OBJECT_UNLOCK (self);
+      g_value_copy (&bounds, value);
+      g_value_unset (&bounds);
+      break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1292,10 +1216,11 @@ gst_tegra_csi_src_finalize (GObject * object)
   if (self->extra_controls)
     gst_structure_free (self->extra_controls);
   gst_clear_caps (&self->probed_caps);
-  gst_caps_unref (self->monotonic_caps);
-  gst_clear_object (&self->timestamp_clock);
-  g_array_unref (self->fourccs);
-  g_free (self->offered);
+  gst_tegra_csi_clock_sync_clear (&self->clock_sync);
+  gst_tegra_csi_caps_probe_clear (&self->probe);
+  gst_clear_caps (&self->requested);
+  gst_tegra_csi_caps_configured_clear (&self->cfg);
+  gst_tegra_csi_color_balance_free (self->channels);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1313,107 +1238,25 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
   gobject_class->set_property = gst_tegra_csi_src_set_property;
   gobject_class->get_property = gst_tegra_csi_src_get_property;
   gobject_class->finalize = gst_tegra_csi_src_finalize;
+  gst_tegra_csi_src_properties_install (gobject_class);
 
-  g_object_class_install_property (gobject_class, PROP_DEVICE,
-      g_param_spec_string ("device", "Device",
-          "Path of the V4L2 video capture device node to open. "
-          "Default: " DEFAULT_DEVICE ".", DEFAULT_DEVICE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-
-  g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
-      g_param_spec_string ("device-name", "Device Name",
-          "Card name the driver reports for the open device (VIDIOC_QUERYCAP), "
-          "or NULL while the device is closed.", NULL,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_property (gobject_class, PROP_DEVICE_FD,
-      g_param_spec_int ("device-fd", "Device File Descriptor",
-          "File descriptor of the open device, or -1 while it is closed "
-          "(from -1 to the largest int).", -1, G_MAXINT, -1,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_property (gobject_class, PROP_IO_MODE,
-      g_param_spec_enum ("io-mode", "I/O Mode",
-          "How frames reach the pipeline: auto exports dma-bufs when the "
-          "device supports VIDIOC_EXPBUF and maps the buffers otherwise; "
-          "mmap maps them; dmabuf exports them and fails if the device "
-          "cannot; dmabuf-import captures into the dma-bufs of downstream's "
-          "buffer pool (v4l2 elements with io-mode=dmabuf, kmssink, an "
-          "application's pool) and fails without one; userptr captures "
-          "into the memory of downstream's pool, or of a page-aligned "
-          "system-memory pool of the element's when downstream offers none, "
-          "and fails with a specific message on memory the device cannot "
-          "use (misaligned, too small, device-mapped VM_PFNMAP memory such "
-          "as DRM dumb buffers). Default: auto.", GST_TYPE_TEGRA_CSI_IO_MODE,
-          DEFAULT_IO_MODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-
-  g_object_class_install_property (gobject_class, PROP_CAPTURE_BUFFERS,
-      g_param_spec_uint ("capture-buffers", "Capture Buffers",
-          "Most buffers the driver may hold. The element starts with 4, or 2 "
-          "more than downstream needs, but not above this, and adds one "
-          "(VIDIOC_CREATE_BUFS) whenever downstream holds them all, up to "
-          "this; beyond it the driver drops frames (see copy-on-starvation). "
-          "In io-mode=dmabuf-import and userptr it is the most buffers "
-          "queued to the driver at once; the other pool is asked for that "
-          "many plus the minimum downstream needs. 0 = automatic: at most "
-          "twice the starting number (import modes: the starting number). "
-          "From 0 to 32. Default: 0.", 0, MAX_CAPTURE_BUFFERS, DEFAULT_CAPTURE_BUFFERS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-
-  g_object_class_install_property (gobject_class, PROP_EXTRA_CONTROLS,
-      g_param_spec_boxed ("extra-controls", "Extra Controls",
-          "V4L2 controls to set, as a structure whose field names are the "
-          "control names v4l2-ctl uses and whose values are integers or "
-          "booleans, for example \"c,exposure=10000,test_pattern=1\". "
-          "Applied when the device opens and at once when set while it is "
-          "open. Default: none.", GST_TYPE_STRUCTURE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Time in milliseconds without a frame, while buffers are queued to "
-          "the driver, after which the sensor counts as stalled and the "
-          "element posts an error instead of waiting for ever. From 1 to "
-          "3600000. Default: 5000.", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-
-  g_object_class_install_property (gobject_class, PROP_ERROR_FRAMES,
-      g_param_spec_enum ("error-frames", "Error Frames",
-          "What to do with a frame the driver flags with "
-          "V4L2_BUF_FLAG_ERROR: drop it, or push it with "
-          "GST_BUFFER_FLAG_CORRUPTED set (mark). Default: drop.",
-          GST_TYPE_TEGRA_CSI_ERROR_FRAMES, DEFAULT_ERROR_FRAMES,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics",
-          "Counters since the element started: captured (frames dequeued "
-          "from the driver), dropped (frames missing from the driver's "
-          "sequence numbers), errored (frames flagged V4L2_BUF_FLAG_ERROR), "
-          "bytes-copied (bytes the element copied: 0 unless "
-          "copy-on-starvation is on), all guint64, queued (guint, buffers "
-          "queued to the driver now) and buffers (guint, buffers the driver "
-          "has now, grown by VIDIOC_CREATE_BUFS).", GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_property (gobject_class, PROP_COPY_ON_STARVATION,
-      g_param_spec_boolean ("copy-on-starvation", "Copy On Starvation",
-          "When downstream holds every buffer but the one just captured "
-          "and no more can be added (capture-buffers reached), push a "
-          "system-memory copy of that frame and give its buffer back to "
-          "the driver at once, so that the driver is not left without one. "
-          "Every "
-          "byte copied is counted in stats bytes-copied. Off: nothing is "
-          "ever copied; the driver drops frames while it has no buffer, "
-          "counted in stats dropped and posted as QoS. Default: off.",
-          DEFAULT_COPY_ON_STARVATION, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  /**
+   * GstTegraCsiSrc::prepare-format:
+   * @tegracsisrc: the element
+   * @fd: the file descriptor of the open device
+   * @caps: the caps whose format is about to be set
+   *
+   * Emitted in the streaming thread right before the element sets the
+   * format of @caps with VIDIOC_S_FMT (at each negotiation that changes
+   * the format): the place to configure what the element does not, such
+   * as the links and subdevice formats of a media-controller pipeline,
+   * through @fd. As v4l2src's signal of the same name.
+   *
+   * Since: 0.2
+   */
+  signals[SIGNAL_PREPARE_FORMAT] = g_signal_new ("prepare-format",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_INT, GST_TYPE_CAPS);
 
   gst_element_class_set_static_metadata (element_class,
       "Tegra CSI video source", "Source/Video",
@@ -1425,6 +1268,8 @@ gst_tegra_csi_src_class_init (GstTegraCsiSrcClass * klass)
   gst_element_class_add_pad_template (element_class, templ);
   gst_caps_unref (caps);
 
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_tegra_csi_src_change_state);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_start);
   basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_stop);
   basesrc_class->get_caps = GST_DEBUG_FUNCPTR (gst_tegra_csi_src_get_caps);
@@ -1452,10 +1297,8 @@ gst_tegra_csi_src_init (GstTegraCsiSrc * self)
   self->timeout = DEFAULT_TIMEOUT;
   self->error_frames = DEFAULT_ERROR_FRAMES;
   self->copy_on_starvation = DEFAULT_COPY_ON_STARVATION;
+  self->par_d = 1;
   self->frame_duration = GST_CLOCK_TIME_NONE;
-  self->fourccs = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->monotonic_caps = gst_caps_new_empty_simple
-      (GST_TEGRA_CSI_MONOTONIC_CAPS);
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);

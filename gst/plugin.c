@@ -8,6 +8,7 @@
 
 #include <gst/gst.h>
 
+#include "gsttegracsidebug.h"
 #include "gsttegracsisrc.h"
 #include "gsttegracsideviceprovider.h"
 
@@ -15,6 +16,8 @@ static gboolean
 plugin_init (GstPlugin * plugin)
 {
   const gchar *paths[] = { "/dev", NULL };
+
+  gst_tegra_csi_debug_init ();
   const gchar *names[] = { "video", NULL };
 
   /* Rescan the plugin when capture devices come and go. */

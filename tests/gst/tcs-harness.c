@@ -32,14 +32,24 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   GstReferenceTimestampMeta *ts;
   GstVideoMeta *vmeta;
   GstMemory *mem;
+  GstElement *sink = gst_pad_get_parent_element (pad);
+  GstClock *clock = gst_element_get_clock (sink);
   Frame f = { 0 };
   GstMapInfo map;
   guint i;
 
+  f.arrival = GST_CLOCK_TIME_NONE;
+  if (clock) {
+    f.arrival = gst_clock_get_time (clock) - gst_element_get_base_time (sink);
+    gst_object_unref (clock);
+  }
+  gst_object_unref (sink);
   f.pts = GST_BUFFER_PTS (buf);
   f.duration = GST_BUFFER_DURATION (buf);
   f.offset = GST_BUFFER_OFFSET (buf);
   f.corrupted = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_CORRUPTED);
+  f.interlaced = GST_BUFFER_FLAG_IS_SET (buf, GST_VIDEO_BUFFER_FLAG_INTERLACED);
+  f.tff = GST_BUFFER_FLAG_IS_SET (buf, GST_VIDEO_BUFFER_FLAG_TFF);
   ts = gst_buffer_get_reference_timestamp_meta (buf, ts_caps);
   f.raw = ts ? ts->timestamp : GST_CLOCK_TIME_NONE;
   gst_caps_unref (ts_caps);
@@ -92,6 +102,20 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* The sink reads frames through their GstVideoMeta (record_probe does):
+ * it says so in the ALLOCATION query, as a meta-aware consumer does. */
+GstPadProbeReturn
+tcs_announce_video_meta (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info,
+    G_GNUC_UNUSED gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_OK;
+  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+  return GST_PAD_PROBE_HANDLED;
+}
+
 /* Records the messages of struct Run as they are posted (under rec.lock),
  * so that waiting for frames never loses a QoS message or an error. */
 static GstBusSyncReply
@@ -137,6 +161,13 @@ run_bus_sync (G_GNUC_UNUSED GstBus * bus, GstMessage * msg,
 void
 run_start (Run * run, const gchar * props, const gchar * caps)
 {
+  run_start_with_clock (run, props, caps, NULL);
+}
+
+void
+run_start_with_clock (Run * run, const gchar * props, const gchar * caps,
+    GstClock * clock)
+{
   gchar *desc = g_strdup_printf ("tegracsisrc name=src device=%s %s ! "
       "capsfilter caps=\"%s\" ! fakesink name=sink sync=false", device,
       props, caps);
@@ -154,6 +185,8 @@ run_start (Run * run, const gchar * props, const gchar * caps)
   pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, record_probe, &run->rec,
       NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      tcs_announce_video_meta, NULL, NULL);
   gst_object_unref (pad);
   gst_object_unref (sink);
   bus = gst_element_get_bus (run->pipe);
@@ -161,6 +194,8 @@ run_start (Run * run, const gchar * props, const gchar * caps)
   gst_object_unref (bus);
   g_free (desc);
 
+  if (clock)
+    gst_pipeline_use_clock (GST_PIPELINE (run->pipe), clock);
   gst_element_set_state (run->pipe, GST_STATE_PLAYING);
 }
 

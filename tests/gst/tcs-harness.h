@@ -13,8 +13,10 @@
 typedef struct
 {
   GstClockTime pts, duration, raw;
+  GstClockTime arrival;         /* running time when it reached the sink */
   guint64 offset;
   gboolean corrupted, dmabuf, exported, has_vmeta;
+  gboolean interlaced, tff;     /* GST_VIDEO_BUFFER_FLAG_INTERLACED, TFF */
   gint fd;                      /* dma-buf fd of memory 0, or -1 */
   guint64 ino;                  /* inode of memory 0's dma-buf, or 0: the
                                  * dma-buf's identity (fd numbers recycle) */
@@ -53,8 +55,13 @@ typedef struct
 } Run;
 
 /* "tegracsisrc name=src device=<device> @props ! capsfilter caps=@caps !
- * fakesink name=sink", set to PLAYING. */
+ * fakesink name=sink", set to PLAYING. The sink announces GstVideoMeta
+ * support (it reads frames through their meta). */
 void run_start (Run * run, const gchar * props, const gchar * caps);
+
+/* The same with @clock (nullable) as the pipeline clock. */
+void run_start_with_clock (Run * run, const gchar * props,
+    const gchar * caps, GstClock * clock);
 
 /* How many frames reached the sink so far. */
 guint run_count (Run * run);
@@ -83,5 +90,11 @@ guint64 dmabuf_inode (gint fd);
 
 /* Field @name of a stats structure; fails if it has none. */
 guint64 stat_u64 (const GstStructure * s, const gchar * name);
+
+/* A query probe on a sink pad (GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM):
+ * answers the ALLOCATION query with GstVideoMeta support, as a consumer
+ * that reads strides and offsets does. */
+GstPadProbeReturn tcs_announce_video_meta (GstPad * pad,
+    GstPadProbeInfo * info, gpointer user_data);
 
 #endif /* TCS_HARNESS_H */

@@ -6,6 +6,8 @@
  */
 #include "tcs-v4l2.h"
 
+#include <linux/tegra-csi-sg.h>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -341,4 +343,23 @@ fd_exported_by_vb2 (gint fd)
   g_free (module);
   g_free (path);
   return ok;
+}
+
+gsize
+counter_mismatches (const guint8 * data, gsize size, guint stride,
+    guint line_bytes, guint height, guint32 seq)
+{
+  gsize bad = 0;
+  guint line, col;
+
+  if (line_bytes == 0)
+    line_bytes = stride;
+  if (size < (gsize) stride * (height - 1) + line_bytes)
+    return (gsize) line_bytes * height;
+  for (line = 0; line < height; line++)
+    for (col = 0; col < line_bytes; col++)
+      if (data[(gsize) line * stride + col] !=
+          tegra_csi_sg_counter_byte (seq, line, col))
+        bad++;
+  return bad;
 }

@@ -27,6 +27,7 @@
 #include <linux/videodev2.h>
 
 #include "tcs-check.h"
+#include "gsttegracsidebug.h"
 #include "gsttegracsiformat.h"
 
 #define PROVIDER "tegracsideviceprovider"
@@ -621,6 +622,9 @@ static Suite *
 deviceprovider_suite (gboolean guest)
 {
   Suite *s = suite_create ("tegracsi-deviceprovider");
+
+  /* the format table is linked in without the plugin */
+  gst_tegra_csi_debug_init ();
   TCase *host = tcase_create ("host");
   TCase *tc;
 

@@ -117,6 +117,56 @@ GST_START_TEST (test_two_channels)
 
 GST_END_TEST;
 
+/* In READY the device is open: its name and fd are known and a caps
+ * query answers the device's caps (the same as while playing), not the
+ * template. */
+GST_START_TEST (test_caps_in_ready)
+{
+  GstElement *src = gst_element_factory_make ("tegracsisrc", NULL);
+  GstCaps *ready, *playing, *templ;
+  GstElement *pipe, *sink;
+  gchar *name = NULL;
+  gint fd = -1;
+  GstPad *pad;
+
+  g_object_set (src, "device", device, NULL);
+  pipe = gst_pipeline_new (NULL);
+  sink = gst_element_factory_make ("fakesink", NULL);
+  gst_bin_add_many (GST_BIN (pipe), src, sink, NULL);
+  fail_unless (gst_element_link (src, sink));
+  pad = gst_element_get_static_pad (src, "src");
+  templ = gst_pad_get_pad_template_caps (pad);
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_READY) ==
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (src, "device-name", &name, "device-fd", &fd, NULL);
+  fail_unless (name != NULL && *name != '\0');
+  fail_unless (fd >= 0);
+  ready = gst_pad_query_caps (pad, NULL);
+  fail_if (gst_caps_is_equal (ready, templ), "READY answers the template");
+  fail_unless (gst_caps_is_subset (ready, templ));
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_get_state (pipe, NULL, NULL, 30 * GST_SECOND) !=
+      GST_STATE_CHANGE_FAILURE);
+  playing = gst_pad_query_caps (pad, NULL);
+  fail_unless (gst_caps_is_equal (ready, playing),
+      "READY %" GST_PTR_FORMAT " playing %" GST_PTR_FORMAT, ready, playing);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_object_get (src, "device-fd", &fd, NULL);
+  fail_unless_equals_int (fd, -1);
+  gst_caps_unref (ready);
+  gst_caps_unref (playing);
+  gst_caps_unref (templ);
+  gst_object_unref (pad);
+  gst_object_unref (pipe);
+  g_free (name);
+}
+
+GST_END_TEST;
+
 /* Adds @delta for every object address in @list (a checkpoint list of the
  * leaks tracer) and remembers its type name. */
 static void
@@ -222,6 +272,7 @@ tcs_add_lifecycle_tests (TCase * tc)
    * where it must find them */
   if (g_strcmp0 (g_getenv ("TEGRACSI_TEST_CHANNELS"), "2") == 0)
     tcase_add_test (tc, test_two_channels);
+  tcase_add_test (tc, test_caps_in_ready);
 }
 
 void

@@ -28,6 +28,9 @@ tegracsisrc_device_suite (void)
   tcase_set_timeout (tc, 600);
   if (all) {
     tcs_add_format_tests (tc);
+    tcs_add_layout_tests (tc);
+    tcs_add_caps_tests (tc);
+    tcs_add_parity_tests (tc);
     tcs_add_timestamp_tests (tc);
     tcs_add_lifecycle_tests (tc);
     tcs_add_error_tests (tc);

@@ -11,6 +11,15 @@
 /* tegracsisrc-device-formats.c */
 void tcs_add_format_tests (TCase * tc);
 
+/* tegracsisrc-device-caps.c */
+void tcs_add_caps_tests (TCase * tc);
+
+/* tegracsisrc-device-parity.c */
+void tcs_add_parity_tests (TCase * tc);
+
+/* tegracsisrc-device-layout.c */
+void tcs_add_layout_tests (TCase * tc);
+
 /* tegracsisrc-device-timestamps.c */
 void tcs_add_timestamp_tests (TCase * tc);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tcs-check.h"
+#include "gsttegracsidebug.h"
 #include "gsttegracsiformat.h"
 
 /* Every fourcc of the table maps to caps that map back to a row with the
@@ -275,7 +276,8 @@ GST_START_TEST (test_property_docs)
 {
   static const gchar *expected[] = { "device", "device-name", "device-fd",
     "io-mode", "capture-buffers", "extra-controls", "timeout", "error-frames",
-    "stats", "copy-on-starvation", NULL
+    "stats", "copy-on-starvation", "pixel-aspect-ratio", "crop-top",
+    "crop-left", "crop-bottom", "crop-right", "crop-bounds", NULL
   };
   GstElement *src = gst_element_factory_make ("tegracsisrc", NULL);
   GParamSpec **specs;
@@ -296,6 +298,10 @@ GST_START_TEST (test_property_docs)
         "%s: nick '%s' is not Title Case", p->name, g_param_spec_get_nick (p));
     fail_unless (strlen (blurb) > 20 && g_str_has_suffix (blurb, "."),
         "%s: blurb is not a full sentence", p->name);
+    /* one sentence in gst-inspect-1.0; details go in the gtk-doc comment */
+    fail_unless (strstr (blurb, ". ") == NULL && strchr (blurb, ';') ==
+        NULL && g_ascii_isupper (blurb[0]), "%s: blurb is not one sentence: "
+        "%s", p->name, blurb);
     fail_unless ((p->flags & G_PARAM_STATIC_STRINGS) ==
         G_PARAM_STATIC_STRINGS, "%s: not static strings", p->name);
     if (p->flags & G_PARAM_WRITABLE)
@@ -304,7 +310,8 @@ GST_START_TEST (test_property_docs)
           "%s: no GST_PARAM_MUTABLE_* flag", p->name);
     else
       fail_unless (g_str_equal (p->name, "device-name") ||
-          g_str_equal (p->name, "device-fd") || g_str_equal (p->name, "stats"));
+          g_str_equal (p->name, "device-fd") || g_str_equal (p->name, "stats")
+          || g_str_equal (p->name, "crop-bounds"));
   }
   fail_unless_equals_int (found, g_strv_length ((gchar **) expected));
   g_free (specs);
@@ -317,7 +324,9 @@ GST_START_TEST (test_gst_inspect)
 {
   static const gchar *props[] = { "device ", "device-name ", "device-fd ",
     "io-mode ", "capture-buffers ", "extra-controls ", "timeout ",
-    "error-frames ", "stats ", "copy-on-starvation ", "Source/Video",
+    "error-frames ", "stats ", "copy-on-starvation ", "pixel-aspect-ratio ",
+    "crop-top ", "crop-left ", "crop-bottom ", "crop-right ", "crop-bounds ",
+    "prepare-format", "GstColorBalance", "Source/Video",
   };
   gchar *argv[] = { (gchar *) "gst-inspect-1.0", (gchar *) "tegracsisrc",
     NULL
@@ -332,6 +341,28 @@ GST_START_TEST (test_gst_inspect)
   for (i = 0; i < G_N_ELEMENTS (props); i++)
     fail_unless (strstr (out, props[i]) != NULL, "'%s' not in gst-inspect",
         props[i]);
+  {
+    /* each property's line is its one-sentence blurb */
+    GstElement *src = gst_element_factory_make ("tegracsisrc", NULL);
+    GParamSpec **specs;
+    guint n;
+
+    specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (src), &n);
+    for (i = 0; i < n; i++) {
+      gchar *line;
+
+      if (specs[i]->owner_type != G_OBJECT_TYPE (src))
+        continue;
+      line = g_strdup_printf ("%s : %s", specs[i]->name,
+          g_param_spec_get_blurb (specs[i]));
+      fail_unless (strstr (out, line) != NULL || strstr (out,
+              g_param_spec_get_blurb (specs[i])) != NULL,
+          "gst-inspect shows no blurb line for %s", specs[i]->name);
+      g_free (line);
+    }
+    g_free (specs);
+    gst_object_unref (src);
+  }
   g_free (out);
 }
 
@@ -401,6 +432,8 @@ tegracsisrc_host_suite (void)
   Suite *s = suite_create ("tegracsisrc-host");
   TCase *tc = tcase_create ("host");
 
+  /* the format table is linked in without the plugin */
+  gst_tegra_csi_debug_init ();
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_format_table_roundtrip);
   tcase_add_test (tc, test_format_names);

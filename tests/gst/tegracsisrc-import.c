@@ -14,17 +14,13 @@
 #include <gst/allocators/allocators.h>
 #include <gst/video/video.h>
 
-#include <fcntl.h>
-#include <glob.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <drm.h>
-#include <drm_mode.h>
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-check.h"
 #include "tcs-v4l2.h"
+#include "tcs-vgem.h"
 
 #define WIDTH 320
 #define HEIGHT 240
@@ -52,48 +48,6 @@ typedef GstBufferPoolClass BadPoolClass;
 GType bad_pool_get_type (void);
 G_DEFINE_TYPE (BadPool, bad_pool, GST_TYPE_BUFFER_POOL);
 
-static gint
-open_vgem (void)
-{
-  glob_t g;
-  gint fd = -1;
-  gsize i;
-
-  if (glob ("/dev/dri/card*", 0, NULL, &g) != 0)
-    return -1;
-  for (i = 0; i < g.gl_pathc && fd < 0; i++) {
-    gchar name[16] = { 0 };
-    struct drm_version v = {.name = name,.name_len = sizeof (name) - 1 };
-
-    fd = open (g.gl_pathv[i], O_RDWR | O_CLOEXEC);
-    if (fd >= 0 && (ioctl (fd, DRM_IOCTL_VERSION, &v) < 0 ||
-            strcmp (name, "vgem") != 0)) {
-      close (fd);
-      fd = -1;
-    }
-  }
-  globfree (&g);
-  return fd;
-}
-
-/* A vgem dumb buffer of at least @size bytes, exported as a dma-buf. */
-static GstMemory *
-vgem_dmabuf (BadPool * self, gsize size)
-{
-  struct drm_mode_create_dumb create = {.width = 1024,.bpp = 32,
-    .height = (size + 4095) / 4096
-  };
-  struct drm_prime_handle prime = {.flags = DRM_CLOEXEC | DRM_RDWR };
-  struct drm_gem_close gem_close = { 0 };
-
-  fail_unless (ioctl (self->drm_fd, DRM_IOCTL_MODE_CREATE_DUMB, &create) == 0);
-  prime.handle = create.handle;
-  fail_unless (ioctl (self->drm_fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime) == 0);
-  gem_close.handle = create.handle;
-  ioctl (self->drm_fd, DRM_IOCTL_GEM_CLOSE, &gem_close);
-  return gst_dmabuf_allocator_alloc (self->dmabuf, prime.fd, create.size);
-}
-
 static GstFlowReturn
 bad_pool_alloc (GstBufferPool * pool, GstBuffer ** out,
     G_GNUC_UNUSED GstBufferPoolAcquireParams * params)
@@ -117,7 +71,8 @@ bad_pool_alloc (GstBufferPool * pool, GstBuffer ** out,
       break;
     }
     case BAD_SMALL_DMABUF:
-      gst_buffer_append_memory (buf, vgem_dmabuf (self, SIZEIMAGE / 2));
+      gst_buffer_append_memory (buf, tcs_vgem_dmabuf (self->drm_fd,
+              self->dmabuf, SIZEIMAGE / 2));
       break;
   }
   *out = buf;
@@ -156,7 +111,7 @@ bad_pool_new (Badness bad)
   gst_object_ref_sink (self);
   self->bad = bad;
   if (bad == BAD_SMALL_DMABUF) {
-    self->drm_fd = open_vgem ();
+    self->drm_fd = tcs_vgem_open ();
     fail_unless (self->drm_fd >= 0, "no vgem device (run with --with vgem)");
     self->dmabuf = gst_dmabuf_allocator_new ();
   }

@@ -78,19 +78,14 @@ debugfs_stat (const gchar * field)
 static gboolean
 frame_is_right (GstBuffer * buf)
 {
-  guint32 seq = GST_BUFFER_OFFSET (buf);
   GstVideoMeta *vmeta = gst_buffer_get_video_meta (buf);
-  gint stride = vmeta ? vmeta->stride[0] : WIDTH * 4;
   GstMapInfo map;
-  gboolean ok = TRUE;
-  guint line, col;
+  gboolean ok;
 
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return FALSE;
-  for (line = 0; line < HEIGHT && ok; line++)
-    for (col = 0; col < (guint) stride && ok; col++)
-      ok = map.data[line * stride + col] ==
-          tegra_csi_sg_counter_byte (seq, line, col);
+  ok = counter_mismatches (map.data, map.size, vmeta ? vmeta->stride[0] :
+      WIDTH * 4, 0, HEIGHT, GST_BUFFER_OFFSET (buf)) == 0;
   gst_buffer_unmap (buf, &map);
   return ok;
 }
