@@ -729,6 +729,23 @@ gst_tegra_csi_buffer_pool_acquire_buffer (GstBufferPool * pool,
   slot->buffer_out = TRUE;
   GST_OBJECT_UNLOCK (self);
 
+#ifdef TCS_BREAK_EXPORT_TWICE
+  /* deliberate breakage (tests/breakage/): a new dma-buf for every frame */
+  if (self->memory == GST_TEGRA_CSI_POOL_MEMORY_DMABUF)
+    for (p = 0; p < self->n_memories; p++) {
+      GstMemory *fresh = gst_tegra_csi_allocator_export (self->allocator,
+          vbuf.index, p, self->memory_sizes[p], &ret);
+
+      if (fresh == NULL)
+        continue;
+      tag_memory (self, fresh, vbuf.index, p);
+      gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mems[p]),
+          memory_tag_quark (), NULL, NULL);
+      GST_MINI_OBJECT_CAST (mems[p])->dispose = NULL;
+      gst_memory_unref (mems[p]);
+      mems[p] = fresh;
+    }
+#endif
   buf = self->buffers[vbuf.index];
   for (p = 0; p < self->n_memories; p++)
     gst_buffer_append_memory (buf, mems[p]);

@@ -817,6 +817,15 @@ gst_tegra_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("no capture queue"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
+#ifdef TCS_BREAK_EARLY_EOS
+  {
+    /* deliberate breakage (tests/breakage/): the stream ends early */
+    static guint frames;
+
+    if (++frames > 12)
+      return GST_FLOW_EOS;
+  }
+#endif
 
   for (;;) {
     flow = gst_tegra_csi_capture_queue_capture (queue, &buf, &error);
