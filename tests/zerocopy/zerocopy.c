@@ -566,10 +566,15 @@ out:
 
 /* ---- v4l2sink: vivid's video output takes every frame without a copy ---- */
 
-/* vivid's output 1 is HDMI: progressive, its size set by DV timings */
-static gboolean vivid_output_640x480(const gchar *node)
+/*
+ * vivid's output 1 is HDMI: progressive, its size set by DV timings. A CEA
+ * 720p timing makes it take Rec. 709 (bt709, what the driver's YUV is); at
+ * the DMT 640x480 timing it takes only SMPTE 170M, and the element, whose
+ * caps say what the driver produces, cannot negotiate with it.
+ */
+static gboolean vivid_output_720p(const gchar *node)
 {
-	struct v4l2_dv_timings t = V4L2_DV_BT_DMT_640X480P60;
+	struct v4l2_dv_timings t = V4L2_DV_BT_CEA_1280X720P60;
 	int output = -1, fd = open(node, O_RDWR | O_CLOEXEC);
 	struct v4l2_output out = { 0 };
 	gboolean ok = FALSE;
@@ -638,9 +643,9 @@ static int case_v4l2sink(enum zc_io_mode mode, guint frames)
 
 	if (!out_node)
 		return zc_fail("no vivid video output node (tests/vm/run --with vivid)");
-	if (!vivid_output_640x480(out_node))
-		return zc_fail("cannot select vivid's HDMI output at 640x480 on %s", out_node);
-	src = source_desc(mode, frames, "UYVY", 640, 480);
+	if (!vivid_output_720p(out_node))
+		return zc_fail("cannot select vivid's HDMI output at 1280x720 on %s", out_node);
+	src = source_desc(mode, frames, "UYVY", 1280, 720);
 	desc = g_strdup_printf("%s ! v4l2sink name=sink device=%s io-mode=%s sync=false "
 			       "show-preroll-frame=false", src, out_node, sink_io_mode[mode]);
 	zc_pool_prefix = "sink:";
