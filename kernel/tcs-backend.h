@@ -71,6 +71,14 @@ enum tcs_dma_mode {
  *	@dma_dev).
  * @max_descs: capacity of the engine's descriptor list per plane
  *	(%TCS_DMA_SG only, at least 1).
+ * @contig_userptr: %TCS_DMA_CONTIG only: offer V4L2_MEMORY_USERPTR, whose
+ *	planes are then accepted only where they happen to be physically
+ *	contiguous (hugetlbfs, CMA-backed mappings). False: a contig engine
+ *	offers MMAP and DMABUF only and VIDIOC_REQBUFS for USERPTR fails with
+ *	EINVAL, which is what applications and v4l2-compliance expect of an
+ *	engine that cannot reach ordinary malloc() memory (mainline
+ *	tegra-video offers no USERPTR either). Ignored in the other modes,
+ *	which always offer USERPTR.
  *
  * tcs_device_create() refuses constraints outside these ranges with
  * -EINVAL and a message naming the field.
@@ -86,6 +94,7 @@ struct tcs_dma_constraints {
 	unsigned int start_align;
 	unsigned int max_seg_size;
 	unsigned int max_descs;
+	bool contig_userptr;
 };
 
 /**
@@ -117,8 +126,12 @@ struct tcs_format {
  *	the channel.
  * @num_formats: entries in @formats, at least 1.
  * @sizes: frame sizes (the same for every format): min, max and step of
- *	width and height, all non-zero.
- * @def_width: default width, within @sizes.
+ *	width and height, all non-zero. Ignored when @modes is set.
+ * @modes: discrete frame sizes instead (a sensor's modes), or NULL;
+ *	VIDIOC_S_FMT picks the one nearest the request. The table must
+ *	outlive the channel.
+ * @num_modes: entries in @modes.
+ * @def_width: default width, within @sizes or one of @modes.
  * @def_height: default height, within @sizes.
  * @intervals: frame intervals offered for every size, shortest first; the
  *	table must outlive the channel.
@@ -134,6 +147,8 @@ struct tcs_channel_caps {
 	const struct tcs_format *formats;
 	unsigned int num_formats;
 	struct v4l2_frmsize_stepwise sizes;
+	const struct v4l2_frmsize_discrete *modes;
+	unsigned int num_modes;
 	u32 def_width;
 	u32 def_height;
 	const struct v4l2_fract *intervals;

@@ -586,7 +586,9 @@ int tcs_capture_register(struct tcs_channel *chan)
 
 	q->type = mplane ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE :
 			   V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF;
+	q->io_modes = VB2_MMAP | VB2_DMABUF;
+	if (tcs->dma.mode != TCS_DMA_CONTIG || tcs->dma.contig_userptr)
+		q->io_modes |= VB2_USERPTR;
 	q->drv_priv = chan;
 	q->buf_struct_size = sizeof(struct tcs_buffer);
 	q->ops = &tcs_vb2_ops;

@@ -38,6 +38,8 @@ static const struct {
 	TCS_STAT(userptr_pages),
 	TCS_STAT(buffers_returned),
 	TCS_STAT(program_failures),
+	TCS_STAT(timeouts),
+	TCS_STAT(engine_resets),
 };
 
 static int tcs_stats_show(struct seq_file *s, void *unused)

@@ -42,6 +42,46 @@ const struct tcs_format *tcs_format_find(const struct tcs_channel *chan,
 	return NULL;
 }
 
+/* The mode nearest @w x @h (the smallest sum of the differences). */
+static const struct v4l2_frmsize_discrete *
+tcs_format_nearest_mode(const struct tcs_channel_caps *caps, u32 w, u32 h)
+{
+	const struct v4l2_frmsize_discrete *best = &caps->modes[0];
+	u64 best_d = U64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < caps->num_modes; i++) {
+		const struct v4l2_frmsize_discrete *m = &caps->modes[i];
+		u64 d = abs((s64)m->width - w) + abs((s64)m->height - h);
+
+		if (d < best_d) {
+			best_d = d;
+			best = m;
+		}
+	}
+	return best;
+}
+
+/* Clamp and round a size to the stepwise range, or pick the nearest mode. */
+static void tcs_format_fit_size(const struct tcs_channel_caps *caps,
+				u32 *w, u32 *h)
+{
+	const struct v4l2_frmsize_stepwise *sz = &caps->sizes;
+
+	if (caps->num_modes) {
+		const struct v4l2_frmsize_discrete *m =
+			tcs_format_nearest_mode(caps, *w, *h);
+
+		*w = m->width;
+		*h = m->height;
+		return;
+	}
+	*w = clamp_t(u32, *w, sz->min_width, sz->max_width);
+	*w = sz->min_width + rounddown(*w - sz->min_width, sz->step_width);
+	*h = clamp_t(u32, *h, sz->min_height, sz->max_height);
+	*h = sz->min_height + rounddown(*h - sz->min_height, sz->step_height);
+}
+
 /**
  * tcs_format_fill() - turn a requested format into one the engine produces
  * @chan: the channel.
@@ -49,7 +89,7 @@ const struct tcs_format *tcs_format_find(const struct tcs_channel *chan,
  * @info: if not NULL, returns the plane layout of the result.
  *
  * Unknown pixel formats become the default one, sizes are clamped and
- * rounded to the step, and every derived field (planes, bytesperline,
+ * rounded to the step (or become the nearest mode), and every derived field (planes, bytesperline,
  * sizeimage, colorimetry, field) is set by the driver.
  *
  * Return: the format table entry of the result.
@@ -58,7 +98,6 @@ const struct tcs_format *tcs_format_fill(const struct tcs_channel *chan,
 					 struct v4l2_pix_format_mplane *pix,
 					 const struct v4l2_format_info **info)
 {
-	const struct v4l2_frmsize_stepwise *sz = &chan->caps.sizes;
 	const struct tcs_format *f = tcs_format_find(chan, pix->pixelformat);
 	const struct v4l2_format_info *fi;
 	unsigned int c, bpl0, lines;
@@ -68,12 +107,7 @@ const struct tcs_format *tcs_format_fill(const struct tcs_channel *chan,
 	fi = v4l2_format_info(f->fourcc);
 
 	pix->pixelformat = f->fourcc;
-	pix->width = clamp_t(u32, pix->width, sz->min_width, sz->max_width);
-	pix->width = sz->min_width +
-		     rounddown(pix->width - sz->min_width, sz->step_width);
-	pix->height = clamp_t(u32, pix->height, sz->min_height, sz->max_height);
-	pix->height = sz->min_height +
-		      rounddown(pix->height - sz->min_height, sz->step_height);
+	tcs_format_fit_size(&chan->caps, &pix->width, &pix->height);
 	pix->field = V4L2_FIELD_NONE;
 	pix->colorspace = f->colorspace;
 	pix->xfer_func = f->xfer_func;
@@ -141,16 +175,27 @@ void tcs_format_from_single(const struct v4l2_pix_format *pix,
 /**
  * tcs_format_enum_sizes() - VIDIOC_ENUM_FRAMESIZES
  * @chan: the channel.
- * @fsize: the request; index 0 of a format the channel offers.
+ * @fsize: the request, for a format the channel offers: index 0 of the
+ *	stepwise range, or index N of the modes.
  *
- * Return: 0 (one stepwise range), or -EINVAL.
+ * Return: 0 (one stepwise range, or one discrete size), or -EINVAL.
  */
 int tcs_format_enum_sizes(const struct tcs_channel *chan,
 			  struct v4l2_frmsizeenum *fsize)
 {
-	if (fsize->index || !tcs_format_find(chan, fsize->pixel_format))
-		return -EINVAL;
+	const struct tcs_channel_caps *caps = &chan->caps;
 
+	if (!tcs_format_find(chan, fsize->pixel_format))
+		return -EINVAL;
+	if (caps->num_modes) {
+		if (fsize->index >= caps->num_modes)
+			return -EINVAL;
+		fsize->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+		fsize->discrete = caps->modes[fsize->index];
+		return 0;
+	}
+	if (fsize->index)
+		return -EINVAL;
 	fsize->type = V4L2_FRMSIZE_TYPE_STEPWISE;
 	fsize->stepwise = chan->caps.sizes;
 	return 0;
@@ -159,7 +204,15 @@ int tcs_format_enum_sizes(const struct tcs_channel *chan,
 static bool tcs_format_size_ok(const struct tcs_channel *chan, u32 w, u32 h)
 {
 	const struct v4l2_frmsize_stepwise *sz = &chan->caps.sizes;
+	unsigned int i;
 
+	if (chan->caps.num_modes) {
+		for (i = 0; i < chan->caps.num_modes; i++)
+			if (chan->caps.modes[i].width == w &&
+			    chan->caps.modes[i].height == h)
+				return true;
+		return false;
+	}
 	return w >= sz->min_width && w <= sz->max_width &&
 	       !((w - sz->min_width) % sz->step_width) &&
 	       h >= sz->min_height && h <= sz->max_height &&
@@ -220,6 +273,18 @@ void tcs_format_snap_interval(const struct tcs_channel *chan,
 	*tpf = caps->intervals[best];
 }
 
+static bool tcs_format_modes_ok(const struct tcs_channel_caps *caps)
+{
+	unsigned int i;
+
+	if (!caps->modes)
+		return false;
+	for (i = 0; i < caps->num_modes; i++)
+		if (!caps->modes[i].width || !caps->modes[i].height)
+			return false;
+	return true;
+}
+
 /**
  * tcs_format_check_caps() - refuse a backend's channel caps that are wrong
  * @chan: the channel, after the backend's channel_init.
@@ -236,10 +301,11 @@ int tcs_format_check_caps(struct tcs_channel *chan)
 
 	if (!caps->num_formats || !caps->formats)
 		why = "no format";
-	else if (!sz->min_width || !sz->min_height || !sz->step_width ||
-		 !sz->step_height || sz->max_width < sz->min_width ||
-		 sz->max_height < sz->min_height)
-		why = "frame size range";
+	else if (caps->num_modes ? !tcs_format_modes_ok(caps) :
+		 (!sz->min_width || !sz->min_height || !sz->step_width ||
+		  !sz->step_height || sz->max_width < sz->min_width ||
+		  sz->max_height < sz->min_height))
+		why = caps->num_modes ? "modes" : "frame size range";
 	else if (!tcs_format_size_ok(chan, caps->def_width, caps->def_height))
 		why = "default size";
 	else if (!caps->num_intervals || !caps->intervals ||

@@ -164,6 +164,7 @@ void tcs_virt_engine_reset(struct tcs_virt_chan *vc)
 	struct tcs_channel *chan = vc->chan;
 	int i;
 
+	atomic64_inc(&chan->stats.engine_resets);
 	tcs_capture_pause(chan);
 	mutex_lock(&vc->hw_lock);
 	for (i = vc->hwq_len - 1; i >= 0; i--)

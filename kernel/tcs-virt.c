@@ -312,6 +312,8 @@ static int tcs_virt_probe(struct platform_device *pdev)
 		.start_align = 8,
 		.max_seg_size = virtual_max_seg_size,
 		.max_descs = 16384,
+		/* contiguous user memory streams (tests/kernel/tcs-frames) */
+		.contig_userptr = true,
 	};
 	struct tcs_virt_dev *vd;
 	int ret;

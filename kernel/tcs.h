@@ -46,6 +46,8 @@
  * @userptr_pages: USERPTR pages pinned now (a level, not a count).
  * @buffers_returned: buffers the backend gave back unprogrammed.
  * @program_failures: buffers the backend could not program.
+ * @timeouts: frames whose start or memory write timed out.
+ * @engine_resets: engine resets after a failed frame.
  *
  * When every buffer is freed (all file handles closed), each count of the
  * second group equals its partner in the first: the test runner checks
@@ -69,6 +71,8 @@ struct tcs_stats {
 	atomic64_t userptr_pages;
 	atomic64_t buffers_returned;
 	atomic64_t program_failures;
+	atomic64_t timeouts;
+	atomic64_t engine_resets;
 };
 
 /**

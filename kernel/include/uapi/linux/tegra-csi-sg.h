@@ -73,6 +73,17 @@
  * reordered.
  */
 #define TEGRA_CSI_SG_CID_RESET		(TEGRA_CSI_SG_CID_BASE + 6)
+/*
+ * "Failed Frames Retried", integer 0..10000, default 5 (Tegra210 backend,
+ * as mainline tegra-video's syncpt_timeout_retry): how many failed frames
+ * in a row (a frame start or memory write that times out after 200 ms, or
+ * a frame with CSI errors) the backend survives by resetting the channel
+ * and trying again. One more fails the queue: VIDIOC_DQBUF and VIDIOC_QBUF
+ * then fail with EIO and poll() reports EPOLLERR until streaming restarts.
+ * Every failed frame is logged with the CSI and VI status registers, the
+ * pixel parser's bits by name (docs/jetson.md, "Errors").
+ */
+#define TEGRA_CSI_SG_CID_TIMEOUT_RETRY	(TEGRA_CSI_SG_CID_BASE + 7)
 
 /*
  * V4L2_CID_TEST_PATTERN menu. Index 0 is the counter pattern below, which
@@ -139,6 +150,11 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
  *                        USERPTR buffer exists)
  *   buffers_returned     buffers the engine gave back unprogrammed (reset)
  *   program_failures     buffers the engine could not be programmed with
+ *   timeouts             frames whose start or memory write did not come
+ *                        in time (Tegra210: 200 ms syncpoint waits)
+ *   engine_resets        resets of the channel's engine after a failed
+ *                        frame (Tegra210: VI soft reset and CSI recovery;
+ *                        virtual: TEGRA_CSI_SG_CID_RESET)
  * Once every buffer of a channel is freed (every file handle closed),
  * userptr_unpins, dmabuf_detach, dmabuf_unmap and iova_ranges_unmapped each
  * equal their partners userptr_pins, dmabuf_attach, dmabuf_map and
