@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Usage: SRCDIR OUTDIR KDIR [BREAKAGE]. Builds tegra-csi-sg.ko and tegra-csi-sg-virt.ko
+# Usage: SRCDIR OUTDIR KDIR [BREAKAGE]. Builds tegra-csi-sg.ko, tegra-csi-sg-virt.ko
+# and tegra-csi-sg-t210-model.ko
 # out of tree. Kbuild writes its objects next to the sources (M=), so the
 # sources are copied to OUTDIR/src first; the modules end up in OUTDIR.
 # BREAKAGE (meson's -Dbreakage, tests/breakage/ only) compiles in one
@@ -30,7 +31,7 @@ if [ "$(cat "$out/breakage" 2>/dev/null)" != "$breakage" ]; then
 fi
 make -s -C "$kdir" M="$out/src" W=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
 	TCS_BREAK_FLAGS="$flags" modules
-for m in tegra-csi-sg tegra-csi-sg-virt; do
+for m in tegra-csi-sg tegra-csi-sg-virt tegra-csi-sg-t210-model; do
 	cp "$out/src/$m.ko" "$out/$m.ko.tmp"
 	mv "$out/$m.ko.tmp" "$out/$m.ko"
 done
