@@ -23,7 +23,22 @@
  * in every mode a dma-buf that left its slot and that the application
  * released must be gone (no reference kept by the driver).
  *
+ * A USERPTR plane that starts off the engine's DMA start alignment (the
+ * read-only TEGRA_CSI_SG_CID_DMA_ALIGN control: 8 on the virtual backend,
+ * 64 on Tegra210) must be refused with EINVAL the same way; with an
+ * alignment of 16 or more the page offset 0xff8 case always is.
+ *
+ * With --no-userptr (a contig engine that does not offer USERPTR, as the
+ * Tegra210 backend without an IOMMU) every USERPTR case must instead see
+ * VIDIOC_REQBUFS fail with EINVAL and no V4L2_BUF_CAP_SUPPORTS_USERPTR.
+ *
  * Usage: tcs-frames [--contig|--iommu] [--frames N] [--channel N]
+ *                   [--formats FOURCC:WxH,...] [--no-pattern-control]
+ *                   [--no-userptr]
+ * --formats replaces the default list (UYVY:640x480,RG10:650x482,
+ * NV16:322x240); --no-pattern-control is for a source without
+ * V4L2_CID_TEST_PATTERN whose frames are the counter pattern anyway (the
+ * Tegra210 model's sensor).
  * Exit status: 0 pass, 1 failure (a missing device or test driver included:
  * every case must run).
  */
@@ -80,15 +95,45 @@ static const struct {
 	{ "DMABUF from vivid", SRC_VIVID, V4L2_MEMORY_DMABUF },
 };
 
-static const struct {
+struct test_format {
 	uint32_t fourcc, width, height;
-} formats[] = {
+};
+
+#define MAX_FORMATS 16
+
+static struct test_format formats[MAX_FORMATS] = {
 	{ V4L2_PIX_FMT_UYVY, 640, 480 },
 	/* 650 x 2 bytes = 1300, padded to 1344 bytes per line */
 	{ V4L2_PIX_FMT_SRGGB10, 650, 482 },
 	/* two surfaces in one plane: luma, then chroma, both 384 bytes a line */
 	{ V4L2_PIX_FMT_NV16, 322, 240 },
 };
+static unsigned int num_formats = 3;
+
+/* "RG10:648x482,NV16:324x240"; 0, or -1 on a malformed list. */
+static int parse_formats(const char *arg)
+{
+	const char *p = arg;
+
+	num_formats = 0;
+	while (*p && num_formats < MAX_FORMATS) {
+		struct test_format *f = &formats[num_formats];
+		char fcc[5] = { 0 };
+		int n = 0;
+
+		if (sscanf(p, "%4[^:]:%ux%u%n", fcc, &f->width, &f->height, &n) != 3 ||
+		    strlen(fcc) != 4)
+			return -1;
+		f->fourcc = v4l2_fourcc(fcc[0], fcc[1], fcc[2], fcc[3]);
+		num_formats++;
+		p += n;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
+	}
+	return num_formats && !*p ? 0 : -1;
+}
 
 /**
  * struct tbuf - one buffer of a case
@@ -115,6 +160,7 @@ struct tbuf {
 struct ctx {
 	int fd;
 	bool contig;
+	bool no_userptr;
 	bool iommu;
 	unsigned int frames;
 	struct v4l2_pix_format fmt;
@@ -126,7 +172,9 @@ struct ctx {
 	int vgem;
 	int vivid;
 	unsigned int refused;
+	unsigned int misaligned_refused;
 	unsigned int channel;
+	unsigned int align;
 };
 
 /*
@@ -442,49 +490,72 @@ static void fill_qbuf(struct ctx *c, struct v4l2_buffer *qb, unsigned int i,
 }
 
 /*
- * Contiguous mode: every scattered buffer must be refused with EINVAL, by
- * PREPARE_BUF and by QBUF. Returns true when all buffers are contiguous and
- * the case can stream like in the other modes.
+ * Must the driver refuse buffer @b: 1 yes (a USERPTR plane off the DMA
+ * start alignment, or scattered memory in contig mode), 0 no, -1 unknown
+ * (contig mode, the layout could not be read).
  */
-static bool contig_check_refusals(struct ctx *c, enum v4l2_memory memory,
-				  const char *what)
+static int must_refuse(const struct ctx *c, const struct tbuf *b,
+		       enum v4l2_memory memory)
 {
-	unsigned int i, scattered = 0;
-	int ret, fails = tcs_failures();
+	if (memory == V4L2_MEMORY_USERPTR && (uintptr_t)b->data % c->align)
+		return 1;
+	if (!c->contig || memory == V4L2_MEMORY_MMAP)
+		return 0;
+	return b->contiguous == 1 ? 0 : b->contiguous == 0 ? 1 : -1;
+}
+
+/*
+ * Every buffer the engine cannot reach (scattered in contig mode, or
+ * misaligned) must be refused with EINVAL, by PREPARE_BUF and by QBUF.
+ * Returns true when none is, and the case can stream.
+ */
+static bool check_refusals(struct ctx *c, enum v4l2_memory memory,
+			   const char *what)
+{
+	unsigned int i, refuse = 0;
+	int ret, fails = tcs_failures(), m;
 	struct v4l2_buffer qb;
 
+	for (i = 0; i < NBUF; i++)
+		if (must_refuse(c, &c->bufs[i], memory))
+			break;
+	if (i == NBUF)
+		return true;
+
 	for (i = 0; i < NBUF; i++) {
-		if (c->bufs[i].contiguous == 1) {
-			/* Contiguous memory is fine for the engine. */
-			fill_qbuf(c, &qb, i, memory);
+		m = must_refuse(c, &c->bufs[i], memory);
+		fill_qbuf(c, &qb, i, memory);
+		if (!m) {
+			/* Memory the engine reaches is fine. */
 			ret = tcs_ioctl(c->fd, VIDIOC_PREPARE_BUF, &qb);
 			if (ret)
-				tcs_fail("%s: PREPARE_BUF of contiguous buffer %u: %s",
+				tcs_fail("%s: PREPARE_BUF of usable buffer %u: %s",
 					 what, i, strerror(-ret));
 			continue;
 		}
-		scattered++;
-		fill_qbuf(c, &qb, i, memory);
+		refuse++;
 		ret = tcs_ioctl(c->fd, i % 2 ? VIDIOC_QBUF : VIDIOC_PREPARE_BUF,
 				&qb);
 		if (ret == -EINVAL) {
-			c->refused++;
-		} else if (c->bufs[i].contiguous == 0) {
-			tcs_fail("%s: %s of scattered buffer %u returned %d, expected -EINVAL",
-				 what, i % 2 ? "QBUF" : "PREPARE_BUF", i, ret);
+			if (memory == V4L2_MEMORY_USERPTR &&
+			    (uintptr_t)c->bufs[i].data % c->align)
+				c->misaligned_refused++;
+			else
+				c->refused++;
+		} else if (m > 0) {
+			tcs_fail("%s: %s of buffer %u (%s) returned %d, expected -EINVAL",
+				 what, i % 2 ? "QBUF" : "PREPARE_BUF", i,
+				 (uintptr_t)c->bufs[i].data % c->align ?
+				 "off the DMA start alignment" : "scattered",
+				 ret);
 		} else {
 			tcs_info("%s: buffer %u (layout unknown) accepted",
 				 what, i);
 		}
 	}
-	if (!scattered) {
-		tcs_info("%s: this memory happens to be contiguous: streaming",
-			 what);
-		return true;
-	}
 	if (tcs_failures() == fails)
-		tcs_ok("%s: %u scattered buffer(s) refused with EINVAL in contig mode",
-		       what, scattered);
+		tcs_ok("%s: %u buffer(s) the engine cannot reach refused with EINVAL",
+		       what, refuse);
 	return false;
 }
 
@@ -656,6 +727,17 @@ static void run_case(struct ctx *c, unsigned int ci)
 		return;
 	}
 	ret = tcs_ioctl(c->fd, VIDIOC_REQBUFS, &req);
+	if (memory == V4L2_MEMORY_USERPTR && c->no_userptr) {
+		if (ret != -EINVAL)
+			tcs_fail("%s: REQBUFS: %d, not EINVAL: USERPTR must not be offered",
+				 what, ret);
+		else if (req.capabilities & V4L2_BUF_CAP_SUPPORTS_USERPTR)
+			tcs_fail("%s: REQBUFS refused USERPTR but claims V4L2_BUF_CAP_SUPPORTS_USERPTR",
+				 what);
+		else
+			printf("ok: %s: not offered (EINVAL)\n", what);
+		return;
+	}
 	if (ret || req.count < NBUF) {
 		tcs_fail("%s: REQBUFS: %d (count %u)", what, ret, req.count);
 		goto out;
@@ -695,8 +777,7 @@ static void run_case(struct ctx *c, unsigned int ci)
 		}
 	}
 
-	if (c->contig && memory != V4L2_MEMORY_MMAP &&
-	    !contig_check_refusals(c, memory, what))
+	if (!check_refusals(c, memory, what))
 		goto out;
 
 	for (i = 0; i < NBUF; i++) {
@@ -787,8 +868,13 @@ int main(int argc, char **argv)
 		{ "iommu", no_argument, NULL, 'i' },
 		{ "frames", required_argument, NULL, 'f' },
 		{ "channel", required_argument, NULL, 'n' },
+		{ "formats", required_argument, NULL, 'F' },
+		{ "no-pattern-control", no_argument, NULL, 'P' },
+		{ "no-userptr", no_argument, NULL, 'U' },
 		{ }
 	};
+	bool pattern_control = true;
+	int32_t align = 0;
 	struct ctx c = { .frames = 20, .vivid = -1 };
 	struct v4l2_streamparm parm = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	unsigned int channel = 0, f, ci, i;
@@ -808,8 +894,21 @@ int main(int argc, char **argv)
 		case 'n':
 			channel = strtoul(optarg, NULL, 0);
 			break;
+		case 'F':
+			if (parse_formats(optarg)) {
+				fprintf(stderr, "%s: bad --formats '%s' (FOURCC:WxH,...)\n",
+					argv[0], optarg);
+				return 2;
+			}
+			break;
+		case 'P':
+			pattern_control = false;
+			break;
+		case 'U':
+			c.no_userptr = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [--contig|--iommu] [--frames N] [--channel N]\n",
+			fprintf(stderr, "usage: %s [--contig|--iommu] [--frames N] [--channel N] [--formats FOURCC:WxH,...] [--no-pattern-control] [--no-userptr]\n",
 				argv[0]);
 			return 2;
 		}
@@ -824,17 +923,32 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	c.vgem = open_vgem();
-	if (tcs_set_ctrl(c.fd, V4L2_CID_TEST_PATTERN,
+	if (pattern_control &&
+	    tcs_set_ctrl(c.fd, V4L2_CID_TEST_PATTERN,
 			 TEGRA_CSI_SG_PATTERN_COUNTER))
 		tcs_fail("cannot select the counter pattern");
+	if (tcs_get_ctrl(c.fd, TEGRA_CSI_SG_CID_DMA_ALIGN, &align) || align < 1) {
+		tcs_fail("cannot read the DMA start alignment");
+		align = 1;
+	}
+	c.align = align;
 	parm.parm.capture.timeperframe.numerator = 1;
 	parm.parm.capture.timeperframe.denominator = 60;
 	tcs_ioctl(c.fd, VIDIOC_S_PARM, &parm);
 
-	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+	for (f = 0; f < num_formats; f++) {
 		if (tcs_set_format(c.fd, formats[f].fourcc, formats[f].width,
 				   formats[f].height, &c.fmt)) {
 			tcs_fail("S_FMT %.4s", (char *)&formats[f].fourcc);
+			continue;
+		}
+		if (c.fmt.pixelformat != formats[f].fourcc ||
+		    c.fmt.width != formats[f].width ||
+		    c.fmt.height != formats[f].height) {
+			tcs_fail("S_FMT %.4s %ux%u gave %.4s %ux%u",
+				 (char *)&formats[f].fourcc, formats[f].width,
+				 formats[f].height, (char *)&c.fmt.pixelformat,
+				 c.fmt.width, c.fmt.height);
 			continue;
 		}
 		for (ci = 0; ci < sizeof(cases) / sizeof(cases[0]); ci++)
@@ -843,6 +957,9 @@ int main(int argc, char **argv)
 
 	if (c.contig && !c.refused)
 		tcs_fail("contig mode: no scattered buffer was refused");
+	if (c.align >= 16 && !c.no_userptr && !c.misaligned_refused)
+		tcs_fail("DMA start alignment %u: no misaligned USERPTR buffer was refused",
+			 c.align);
 	printf("# %d failure(s)\n", tcs_failures());
 	return tcs_failures() ? 1 : 0;
 }

@@ -202,6 +202,13 @@ size_t tcs_check_counter(const uint8_t *data, const struct v4l2_pix_format *fmt,
 	return bad;
 }
 
+const char *tcs_test_device(void)
+{
+	const char *d = getenv("TEGRACSI_TEST_DEVICE");
+
+	return d && *d ? d : TCS_TEST_DEVICE;
+}
+
 long long tcs_stat(unsigned int channel, const char *name)
 {
 	char path[128], key[64];
@@ -209,7 +216,7 @@ long long tcs_stat(unsigned int channel, const char *name)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s/%u/stats",
-		 TEGRA_CSI_SG_DRIVER_NAME, TCS_TEST_DEVICE, channel);
+		 TEGRA_CSI_SG_DRIVER_NAME, tcs_test_device(), channel);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;

@@ -11,8 +11,13 @@
 #include <linux/videodev2.h>
 
 #define TCS_TEST_MAX_CHANNELS 6
-/* The virtual backend's (first) device: names its debugfs folder. */
+/*
+ * The device whose debugfs folder tcs_stat() reads: $TEGRACSI_TEST_DEVICE
+ * (tests/vm/run sets it for its --backend), else the virtual backend's
+ * first device.
+ */
 #define TCS_TEST_DEVICE "tegra-csi-sg-virt"
+const char *tcs_test_device(void);
 
 /* Print "FAIL: ..." / "ok: ..." / "# ..." lines. */
 void tcs_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
