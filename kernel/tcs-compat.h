@@ -176,4 +176,39 @@ static inline phys_addr_t tcs_bus_to_phys(struct device *dev, u64 addr)
 	return __sme_clr(addr);
 }
 
+/*
+ * 6.5: v4l2-async's v4l2_async_subdev became v4l2_async_connection, and a
+ * notifier is initialised with its V4L2 device and registered alone.
+ * (tcs-t210-host1x.c only, which includes <media/v4l2-async.h>.)
+ */
+#ifdef V4L2_ASYNC_H
+#if TCS_KVER >= 0x0605
+#define TCS_ASYNC_CONN	v4l2_async_connection
+static inline void tcs_async_nf_init(struct v4l2_async_notifier *nf,
+				     struct v4l2_device *v4l2_dev)
+{
+	v4l2_async_nf_init(nf, v4l2_dev);
+}
+
+static inline int tcs_async_nf_register(struct v4l2_async_notifier *nf,
+					struct v4l2_device *v4l2_dev)
+{
+	return v4l2_async_nf_register(nf);
+}
+#else
+#define TCS_ASYNC_CONN	v4l2_async_subdev
+static inline void tcs_async_nf_init(struct v4l2_async_notifier *nf,
+				     struct v4l2_device *v4l2_dev)
+{
+	v4l2_async_nf_init(nf);
+}
+
+static inline int tcs_async_nf_register(struct v4l2_async_notifier *nf,
+					struct v4l2_device *v4l2_dev)
+{
+	return v4l2_async_nf_register(v4l2_dev, nf);
+}
+#endif
+#endif
+
 #endif /* TCS_COMPAT_H */

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "tcs.h"
+#include "tcs-t210.h"
 #include "tcs-compat.h"
 
 static DEFINE_IDA(tcs_instances);
@@ -297,12 +298,23 @@ EXPORT_SYMBOL_GPL(tcs_device_channel);
 
 static int __init tcs_init(void)
 {
+	int ret = 0;
+
 	tcs_debugfs_module_init();
-	return 0;
+#if IS_ENABLED(CONFIG_TEGRA_HOST1X)
+	/* the Tegra210 VI and CSI of the device tree */
+	ret = tcs_t210_host1x_init();
+	if (ret)
+		tcs_debugfs_module_exit();
+#endif
+	return ret;
 }
 
 static void __exit tcs_exit(void)
 {
+#if IS_ENABLED(CONFIG_TEGRA_HOST1X)
+	tcs_t210_host1x_exit();
+#endif
 	tcs_debugfs_module_exit();
 }
 

@@ -971,6 +971,34 @@ struct tcs_device *tcs_t210_create(const struct tcs_t210_hw *hw)
 EXPORT_SYMBOL_GPL(tcs_t210_create);
 
 /**
+ * tcs_t210_set_source() - give a port its source after creation
+ * @tcs: from tcs_t210_create().
+ * @port: CSI port, 0..5.
+ * @src: what feeds it (a sensor that bound through v4l2-async); must
+ *	outlive the device.
+ *
+ * For sources known only once the device exists (its V4L2 device is what
+ * the sensors bind to). Before tcs_t210_add_channels(). Process context.
+ *
+ * Return: 0, or -EINVAL for a bad port or description (logged).
+ */
+int tcs_t210_set_source(struct tcs_device *tcs, unsigned int port,
+			const struct tcs_t210_source *src)
+{
+	struct t210_dev *td = tcs_device_priv(tcs);
+	int ret;
+
+	if (port >= T210_PORTS)
+		return -EINVAL;
+	ret = t210_check_source(td->hw.dev, port, src);
+	if (ret)
+		return ret;
+	td->hw.sources[port] = src;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tcs_t210_set_source);
+
+/**
  * tcs_t210_add_channels() - a video node for every port with a source
  * @tcs: from tcs_t210_create().
  *

@@ -131,10 +131,16 @@ struct tcs_t210_hw {
 
 /* tcs-t210.c: the backend, for the platform glue and the model */
 struct tcs_device *tcs_t210_create(const struct tcs_t210_hw *hw);
+int tcs_t210_set_source(struct tcs_device *tcs, unsigned int port,
+			const struct tcs_t210_source *src);
 int tcs_t210_add_channels(struct tcs_device *tcs);
 void tcs_t210_destroy(struct tcs_device *tcs);
 void tcs_t210_tpg_source(struct tcs_t210_source *src);
 void tcs_t210_dma_constraints(struct tcs_dma_constraints *c, bool iommu);
+
+/* tcs-t210-host1x.c: the platform glue (kernels with host1x only) */
+int tcs_t210_host1x_init(void);
+void tcs_t210_host1x_exit(void);
 
 /* tcs-t210-csi.c: one CSI port */
 void tcs_t210_csi_start(const struct tcs_t210_hw *hw, unsigned int port,
