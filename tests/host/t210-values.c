@@ -124,6 +124,10 @@ int main(void)
 	      "Tegra20/30 csi.h names, L4T's Tegra210 use of bits 5 and 14");
 	t210_pp_status_names(1u << 20, names, sizeof(names));
 	check(strcmp(names, "BIT20"), 0, "unnamed bit", "no public name");
+	/* what fails a frame: not the ECC-corrected header nor SL_PROCESSED */
+	CHECK(t210_pp_status_errors(0x1 | 0x4), 0, "Tegra20/30 csi.h: informational bits");
+	CHECK(t210_pp_status_errors(0x4010), 0x4010, "L4T vi2: UNC_HDR_ERR (0x4000), PL_CRC_ERR");
+	CHECK(t210_pp_status_errors(0xffffffff), 0x43fa, "every named error bit, no unnamed one");
 
 	/* The format table: every entry's CSI word count of one pixel */
 	for (unsigned int i = 0; i < t210_num_formats; i++)
