@@ -28,6 +28,7 @@
 #include <linux/iommu.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-t210-model.h"
@@ -209,6 +210,22 @@ static bool t210m_thread_should_run(struct t210m_port *mp)
 	return run;
 }
 
+/*
+ * Sleep until the port may run (or a second passed). The condition takes
+ * the model's mutex, so it is evaluated the wait_woken() way, in
+ * TASK_RUNNING, not inside wait_event()'s prepared sleep.
+ */
+static void t210m_wait_runnable(struct t210m_port *mp)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(&mp->wq, &wait);
+	while (!kthread_should_stop() && !t210m_thread_should_run(mp))
+		if (!wait_woken(&wait, TASK_INTERRUPTIBLE, HZ))
+			break;
+	remove_wait_queue(&mp->wq, &wait);
+}
+
 static int t210m_thread(void *data)
 {
 	struct t210m_port *mp = data;
@@ -220,9 +237,7 @@ static int t210m_thread(void *data)
 		ktime_t now;
 
 		if (!t210m_thread_should_run(mp)) {
-			wait_event_interruptible_timeout(mp->wq,
-				kthread_should_stop() ||
-				t210m_thread_should_run(mp), HZ);
+			t210m_wait_runnable(mp);
 			next = ktime_get();
 			continue;
 		}
