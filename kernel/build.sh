@@ -11,7 +11,7 @@ src=$1 out=$2 kdir=$3 breakage=${4:-none}
 flags=""
 case $breakage in
 none) ;;
-contig-probe|dead-channel|leak-iova) flags="-DTCS_BREAK_$(echo "$breakage" | tr a-z- A-Z_)" ;;
+contig-probe|dead-channel|leak-iova|t210-no-stall|t210-endless-retry) flags="-DTCS_BREAK_$(echo "$breakage" | tr a-z- A-Z_)" ;;
 *) ;;	# a breakage of the element: nothing here
 esac
 

@@ -181,8 +181,10 @@ static void t210_vi_global_setup(struct t210_dev *td)
 	regmap_write(td->hw.regs, T210_VI_CG_CTRL, T210_VI_CG_2ND_LEVEL_EN);
 	regmap_read(td->hw.regs, T210_VI_INCR_SYNCPT_ERROR, &err);
 	regmap_write(td->hw.regs, T210_VI_INCR_SYNCPT_ERROR, err);
+#ifndef TCS_BREAK_T210_NO_STALL	/* deliberate breakage (tests/breakage/) */
 	regmap_write(td->hw.regs, T210_VI_INCR_SYNCPT_CNTRL,
 		     T210_VI_INCR_SYNCPT_NO_STALL);
+#endif
 }
 
 /*
@@ -309,6 +311,9 @@ static bool t210_count_failure(struct t210_chan *tc)
 
 	spin_lock(&tc->lock);
 	tc->failures++;
+#ifdef TCS_BREAK_T210_ENDLESS_RETRY	/* deliberate breakage (tests/breakage/) */
+	retry = INT_MAX;
+#endif
 	if (tc->failures > retry && !tc->failed) {
 		tc->failed = true;
 		give_up = true;
