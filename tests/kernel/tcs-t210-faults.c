@@ -84,42 +84,9 @@ static int model_fault(const char *name, unsigned int value)
 
 static int start(void)
 {
-	struct v4l2_requestbuffers req = {
-		.count = NBUF, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
-		.memory = V4L2_MEMORY_MMAP,
-	};
-	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	unsigned int i;
-	int ret;
-
-	if (!maps[0]) {
-		ret = tcs_ioctl(fd, VIDIOC_REQBUFS, &req);
-		if (ret)
-			return ret;
-	}
-	for (i = 0; i < NBUF; i++) {
-		struct v4l2_buffer b = {
-			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
-			.memory = V4L2_MEMORY_MMAP, .index = i,
-		};
-
-		ret = tcs_ioctl(fd, VIDIOC_QUERYBUF, &b);
-		if (ret)
-			return ret;
-		if (!maps[i]) {
-			lens[i] = b.length;
-			maps[i] = mmap(NULL, b.length, PROT_READ, MAP_SHARED,
-				       fd, b.m.offset);
-			if (maps[i] == MAP_FAILED)
-				return -errno;
-		}
-		ret = tcs_ioctl(fd, VIDIOC_QBUF, &b);
-		if (ret)
-			return ret;
-	}
 	have_seq = false;
 	dropped_at_start = tcs_stat(0, "frames_dropped");
-	return tcs_ioctl(fd, VIDIOC_STREAMON, &type);
+	return tcs_mmap_start(fd, NBUF, maps, lens);
 }
 
 static void stop(void)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/tegra-csi-sg.h>
@@ -225,4 +226,47 @@ long long tcs_stat(unsigned int channel, const char *name)
 			found = value;
 	fclose(f);
 	return found;
+}
+
+int tcs_mmap_start(int fd, unsigned int n, uint8_t **maps, size_t *lens)
+{
+	struct v4l2_requestbuffers req = {
+		.count = n, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	unsigned int i;
+	int ret;
+
+	/* Buffers stay allocated (and mapped) across a restart. */
+	if (!maps[0]) {
+		ret = tcs_ioctl(fd, VIDIOC_REQBUFS, &req);
+		if (ret)
+			return ret;
+		if (req.count < n)
+			return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		struct v4l2_buffer b = {
+			.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			.memory = V4L2_MEMORY_MMAP, .index = i,
+		};
+
+		ret = tcs_ioctl(fd, VIDIOC_QUERYBUF, &b);
+		if (ret)
+			return ret;
+		if (!maps[i]) {
+			lens[i] = b.length;
+			maps[i] = mmap(NULL, b.length, PROT_READ, MAP_SHARED,
+				       fd, b.m.offset);
+			if (maps[i] == MAP_FAILED) {
+				maps[i] = NULL;
+				return -errno;
+			}
+		}
+		ret = tcs_ioctl(fd, VIDIOC_QBUF, &b);
+		if (ret)
+			return ret;
+	}
+	return tcs_ioctl(fd, VIDIOC_STREAMON, &type);
 }

@@ -52,6 +52,13 @@ int tcs_dqbuf(int fd, struct v4l2_buffer *buf, int timeout_ms);
 size_t tcs_check_counter(const uint8_t *data, const struct v4l2_pix_format *fmt,
 			 uint32_t sequence, const char *what);
 
+/*
+ * Stream @n MMAP buffers on @fd: REQBUFS and mmap() (read-only) into
+ * @maps/@lens on the first call (while maps[0] is NULL), QBUF every one,
+ * STREAMON. Buffers stay allocated and mapped across restarts. 0 or -errno.
+ */
+int tcs_mmap_start(int fd, unsigned int n, uint8_t **maps, size_t *lens);
+
 /* Read a debugfs counter of @channel; -1 on error. */
 long long tcs_stat(unsigned int channel, const char *name);
 
