@@ -24,6 +24,7 @@
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-test.h"
+#include "tcs-vgem.h"
 
 #define PAGE	4096ul
 #define CAP	V4L2_BUF_TYPE_VIDEO_CAPTURE
@@ -55,26 +56,6 @@ static int qbuf_userptr(unsigned long p, unsigned long len)
 	b.m.userptr = p;
 	b.length = len;
 	return xioctl(VIDIOC_QBUF, &b);
-}
-
-static int vgem_dmabuf(size_t size, void **map)
-{
-	struct drm_mode_create_dumb create = { .width = size / 4, .height = 1,
-					       .bpp = 32 };
-	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	struct drm_gem_close gclose = { 0 };
-
-	if (vgem < 0 || tcs_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -1;
-	prime.handle = create.handle;
-	gclose.handle = create.handle;
-	if (tcs_ioctl(vgem, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime))
-		prime.fd = -1;
-	tcs_ioctl(vgem, DRM_IOCTL_GEM_CLOSE, &gclose);
-	if (map && prime.fd >= 0)
-		*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			    prime.fd, 0);
-	return prime.fd;
 }
 
 static int qbuf_dmabuf(int dfd, unsigned int length)
@@ -255,7 +236,7 @@ static int c_userptr_past_end(void)
 static int c_userptr_pfnmap(void)
 {
 	void *map = MAP_FAILED;
-	int dfd = vgem_dmabuf(2 << 20, &map), ret;
+	int dfd = tcs_vgem_dmabuf(vgem, 2 << 20, &map), ret;
 
 	if (dfd < 0 || map == MAP_FAILED)
 		return -3000;
@@ -270,7 +251,7 @@ static int c_dmabuf_bad_fd(void) { return qbuf_dmabuf(-1, 0); }
 
 static int c_dmabuf_small(void)
 {
-	int dfd = vgem_dmabuf(PAGE * 4, NULL), ret;
+	int dfd = tcs_vgem_dmabuf(vgem, PAGE * 4, NULL), ret;
 
 	if (dfd < 0)
 		return -3000;
@@ -509,28 +490,13 @@ static const struct {
 int main(void)
 {
 	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
-	char path[32];
 
 	fd = tcs_open_channel(0);
 	if (fd < 0) {
 		tcs_fail("no tegra-csi-sg channel 0");
 		return 1;
 	}
-	for (i = 0; i < 8 && vgem < 0; i++) {
-		struct drm_version v = { 0 };
-		char name[16] = "";
-
-		snprintf(path, sizeof(path), "/dev/dri/card%u", i);
-		vgem = open(path, O_RDWR | O_CLOEXEC);
-		if (vgem < 0)
-			continue;
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (tcs_ioctl(vgem, DRM_IOCTL_VERSION, &v) || strcmp(name, "vgem")) {
-			close(vgem);
-			vgem = -1;
-		}
-	}
+	vgem = tcs_vgem_open();
 	user = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	for (i = 0; i < n; i++) {

@@ -61,6 +61,7 @@
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-test.h"
+#include "tcs-vgem.h"
 
 #define NBUF		4
 /* Buffers of a case: one more than slots when dma-bufs rotate. */
@@ -244,45 +245,6 @@ static int alloc_scattered(struct tbuf *b, size_t size)
 	return 0;
 }
 
-static int open_vgem(void)
-{
-	char path[32], name[16];
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!tcs_ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
-static int vgem_dmabuf(int vgem, size_t size)
-{
-	struct drm_mode_create_dumb create = {
-		.width = PAGE, .height = (size + PAGE - 1) / PAGE, .bpp = 8,
-	};
-	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	struct drm_gem_close gclose = { 0 };
-
-	if (tcs_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -1;
-	prime.handle = create.handle;
-	if (tcs_ioctl(vgem, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime))
-		prime.fd = -1;
-	gclose.handle = create.handle;
-	tcs_ioctl(vgem, DRM_IOCTL_GEM_CLOSE, &gclose);
-	return prime.fd;
-}
-
 /* vivid capture buffers exported as dma-bufs; vivid keeps them alive. */
 static int vivid_setup(struct ctx *c)
 {
@@ -410,7 +372,7 @@ static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
 		case SRC_VGEM:
 		case SRC_VGEM_ROTATE:
 			b->alloc_len = size + PAGE;
-			b->fd = vgem_dmabuf(c->vgem, b->alloc_len);
+			b->fd = tcs_vgem_dmabuf(c->vgem, b->alloc_len, NULL);
 			if (b->fd < 0)
 				return -ENOMEM;
 			/* fall through */
@@ -922,7 +884,7 @@ int main(int argc, char **argv)
 		tcs_fail("no tegra-csi-sg channel %u", channel);
 		return 1;
 	}
-	c.vgem = open_vgem();
+	c.vgem = tcs_vgem_open();
 	if (pattern_control &&
 	    tcs_set_ctrl(c.fd, V4L2_CID_TEST_PATTERN,
 			 TEGRA_CSI_SG_PATTERN_COUNTER))

@@ -38,6 +38,7 @@
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-test.h"
+#include "tcs-vgem.h"
 
 #define MAXFD		3
 #define MAXBUF		8
@@ -105,23 +106,6 @@ static int open_node(void)
 	if (!tcs_find_node("tegra-csi-sg ch0", path, sizeof(path)))
 		return -1;
 	return open(path, O_RDWR | (pick(2) ? O_NONBLOCK : 0) | O_CLOEXEC);
-}
-
-static int vgem_dmabuf(size_t size)
-{
-	struct drm_mode_create_dumb create = { .width = size / 4 ? size / 4 : 1,
-					       .height = 1, .bpp = 32 };
-	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	struct drm_gem_close gclose = { 0 };
-
-	if (vgem < 0 || ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -1;
-	prime.handle = create.handle;
-	gclose.handle = create.handle;
-	if (ioctl(vgem, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime))
-		prime.fd = -1;
-	ioctl(vgem, DRM_IOCTL_GEM_CLOSE, &gclose);
-	return prime.fd;
 }
 
 static int buf_type(int fd)
@@ -223,7 +207,7 @@ static void op_buffer(int fd, unsigned long req)
 			b.length = len;
 		}
 	} else if (b.memory == V4L2_MEMORY_DMABUF) {
-		dmabuf = pick(6) ? vgem_dmabuf(len) : pick(2) ? fd : 1000;
+		dmabuf = pick(6) ? tcs_vgem_dmabuf(vgem, len, NULL) : pick(2) ? fd : 1000;
 		if (b.m.planes) {
 			planes[0].m.fd = planes[1].m.fd = dmabuf;
 		} else {
@@ -467,26 +451,7 @@ int main(int argc, char **argv)
 		tcs_fail("mmap");
 		return 1;
 	}
-	{
-		char path[32];
-		int i;
-
-		for (i = 0; i < 8 && vgem < 0; i++) {
-			struct drm_version v = { 0 };
-			char name[16] = "";
-
-			snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-			vgem = open(path, O_RDWR | O_CLOEXEC);
-			if (vgem < 0)
-				continue;
-			v.name = name;
-			v.name_len = sizeof(name) - 1;
-			if (ioctl(vgem, DRM_IOCTL_VERSION, &v) || strcmp(name, "vgem")) {
-				close(vgem);
-				vgem = -1;
-			}
-		}
-	}
+	vgem = tcs_vgem_open();
 	if (vgem < 0)
 		tcs_info("no vgem: DMABUF operations use fds that are not dma-bufs");
 	fds[0] = open_node();

@@ -39,6 +39,7 @@
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-test.h"
+#include "tcs-vgem.h"
 
 #define PAGE		4096ull
 #define GIB		(1ull << 30)
@@ -289,37 +290,6 @@ static void case_iova_budget(void)
 	close(fd1);
 }
 
-static int vgem_dmabuf(size_t size)
-{
-	struct drm_mode_create_dumb create = { .width = size / 4, .height = 1,
-					       .bpp = 32 };
-	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	char path[32];
-	int i, fd = -1;
-
-	for (i = 0; i < 8 && fd < 0; i++) {
-		struct drm_version v = { 0 };
-		char name[16] = "";
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (tcs_ioctl(fd, DRM_IOCTL_VERSION, &v) || strcmp(name, "vgem")) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	if (fd < 0 || tcs_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -1;
-	prime.handle = create.handle;
-	if (tcs_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime))
-		return -1;
-	return prime.fd;	/* the vgem fd stays open: the test exits soon */
-}
-
 static void case_bounce(void)
 {
 	struct v4l2_pix_format fmt;
@@ -349,7 +319,8 @@ static void case_bounce(void)
 		tcs_fail("USERPTR: QBUF of a bounced plane returned %d, expected -EINVAL", ret);
 	reqbufs(fd, V4L2_MEMORY_USERPTR, 0);
 
-	dmabuf = vgem_dmabuf(fmt.sizeimage + PAGE);
+	/* the vgem fd stays open: the test exits soon */
+	dmabuf = tcs_vgem_dmabuf(tcs_vgem_open(), fmt.sizeimage + PAGE, NULL);
 	if (dmabuf < 0)
 		return tcs_fail("no vgem dma-buf (tests/vm/run --with vgem)");
 	reqbufs(fd, V4L2_MEMORY_DMABUF, 1);

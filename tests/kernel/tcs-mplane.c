@@ -24,6 +24,7 @@
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-test.h"
+#include "tcs-vgem.h"
 
 #define NBUF	4
 #define PAGE	4096u
@@ -37,45 +38,6 @@ struct plane {
 };
 
 static int vgem = -1;
-
-static int open_vgem(void)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 8; i++) {
-		struct drm_version v = { 0 };
-		char name[16] = "";
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (!tcs_ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
-static int vgem_dmabuf(size_t size)
-{
-	struct drm_mode_create_dumb create = { .width = size / 4, .height = 1,
-					       .bpp = 32 };
-	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	struct drm_gem_close gclose = { 0 };
-
-	if (tcs_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -1;
-	prime.handle = create.handle;
-	gclose.handle = create.handle;
-	if (tcs_ioctl(vgem, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime))
-		prime.fd = -1;
-	tcs_ioctl(vgem, DRM_IOCTL_GEM_CLOSE, &gclose);
-	return prime.fd;
-}
 
 /* The counter pattern over the planes of a frame, lines numbered on. */
 static size_t check_frame(const struct plane *pl,
@@ -170,7 +132,7 @@ static void run(int fd, uint32_t fourcc, enum v4l2_memory memory,
 				vp[p].length = size;
 			} else {
 				pl->len = (size + PAGE - 1) / PAGE * PAGE;
-				pl->fd = vgem_dmabuf(pl->len);
+				pl->fd = tcs_vgem_dmabuf(vgem, pl->len, NULL);
 				if (pl->fd < 0)
 					return tcs_fail("no vgem dma-buf (tests/vm/run --with vgem)");
 				pl->data = mmap(NULL, pl->len, PROT_READ,
@@ -263,7 +225,7 @@ int main(int argc, char **argv)
 		tcs_fail("the node does not use the multi-planar API (virtual_mplane=1)");
 		return 1;
 	}
-	vgem = open_vgem();
+	vgem = tcs_vgem_open();
 	tcs_set_ctrl(fd, V4L2_CID_TEST_PATTERN, TEGRA_CSI_SG_PATTERN_COUNTER);
 	for (f = 0; f < sizeof(fourccs) / sizeof(fourccs[0]); f++)
 		for (m = 0; m < sizeof(memories) / sizeof(memories[0]); m++)

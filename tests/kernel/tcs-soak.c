@@ -30,6 +30,7 @@
 #include <linux/tegra-csi-sg.h>
 
 #include "tcs-test.h"
+#include "tcs-vgem.h"
 
 #define NBUF		4
 #define WARMUP		10000
@@ -76,22 +77,6 @@ static void take(struct sample *s)
 
 static int vgem = -1;
 
-static int vgem_dmabuf(size_t size)
-{
-	struct drm_mode_create_dumb create = { .width = size / 4, .height = 1,
-					       .bpp = 32 };
-	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	struct drm_gem_close gclose = { 0 };
-
-	if (vgem < 0 || tcs_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &create))
-		return -1;
-	prime.handle = gclose.handle = create.handle;
-	if (tcs_ioctl(vgem, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime))
-		prime.fd = -1;
-	tcs_ioctl(vgem, DRM_IOCTL_GEM_CLOSE, &gclose);
-	return prime.fd;
-}
-
 static void soak(int fd, enum v4l2_memory memory, unsigned long frames)
 {
 	const char *name = memory == V4L2_MEMORY_MMAP ? "MMAP" :
@@ -130,7 +115,7 @@ static void soak(int fd, enum v4l2_memory memory, unsigned long frames)
 			b.m.userptr = (unsigned long)p;
 			b.length = len[i];
 		} else {
-			dfd[i] = vgem_dmabuf(len[i]);
+			dfd[i] = tcs_vgem_dmabuf(vgem, len[i], NULL);
 			if (dfd[i] < 0)
 				return tcs_fail("no vgem (tests/vm/run --with vgem)");
 			data[i] = mmap(NULL, len[i], PROT_READ, MAP_SHARED,
@@ -201,29 +186,14 @@ int main(int argc, char **argv)
 {
 	struct v4l2_streamparm parm = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	unsigned long frames = argc > 2 ? strtoul(argv[2], NULL, 0) : 100000;
-	char path[32];
-	int fd, i;
+	int fd;
 
 	fd = tcs_open_channel(0);
 	if (fd < 0) {
 		tcs_fail("no tegra-csi-sg channel 0");
 		return 1;
 	}
-	for (i = 0; i < 8 && vgem < 0; i++) {
-		struct drm_version v = { 0 };
-		char name[16] = "";
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		vgem = open(path, O_RDWR | O_CLOEXEC);
-		if (vgem < 0)
-			continue;
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (tcs_ioctl(vgem, DRM_IOCTL_VERSION, &v) || strcmp(name, "vgem")) {
-			close(vgem);
-			vgem = -1;
-		}
-	}
+	vgem = tcs_vgem_open();
 	tcs_set_ctrl(fd, V4L2_CID_TEST_PATTERN, TEGRA_CSI_SG_PATTERN_COUNTER);
 	parm.parm.capture.timeperframe = (struct v4l2_fract){ 1, 1000 };
 	if (tcs_ioctl(fd, VIDIOC_S_PARM, &parm) ||
