@@ -4,13 +4,19 @@
  * into the vicodec FWHT encoder and the vkms display, then print a summary.
  *
  * Runs in the QEMU guest (scripts/demo boots it). Usage:
- *   tegracsi-demo OUTDIR [FRAMES] [WIDTHxHEIGHT]
+ *   tegracsi-demo [-v] OUTDIR [FRAMES] [WIDTHxHEIGHT]
  * Writes OUTDIR/demo.fwht (the encoded stream) and OUTDIR/frame.png (one
- * frame for a person to look at). Exit status 0 when every frame reached
- * both consumers with no byte copied.
+ * frame for a person to look at). While it captures it shows its progress
+ * (frames so far, rate, drops, time left): one line rewritten in place on a
+ * terminal, a plain line every PROGRESS_PLAIN_US otherwise. GStreamer's
+ * debug log stays quiet (the importers' records it counts are still
+ * collected) unless -v, which passes every record to GStreamer's default
+ * output as GST_DEBUG asks. Ends with a summary table. Exit status 0 when
+ * every frame reached both consumers with no byte copied.
  */
 #define _GNU_SOURCE	/* RUSAGE_THREAD */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +39,8 @@
  * and copies in gst_v4l2_buffer_pool_copy_buffer when it cannot.
  */
 static gint kms_imports, kms_new_fbs, enc_imports, enc_copies;
+/* -v: GStreamer's debug records go to its default output too */
+static gboolean verbose;
 
 static void count_evidence(GstDebugCategory *cat, GstDebugLevel level,
 			   const gchar *file, const gchar *function, gint line,
@@ -43,11 +51,12 @@ static void count_evidence(GstDebugCategory *cat, GstDebugLevel level,
 			   strcmp(name, "v4l2bufferpool") == 0;
 	const gchar *text;
 
-	/* Everything else, and warnings, go to the usual GST_DEBUG output. */
-	if (!watched || level <= GST_LEVEL_WARNING) {
+	/* With -v, what GST_DEBUG asks for goes to the usual output (of the two
+	 * watched categories, warnings and worse: the rest is ours at LOG). */
+	if (verbose && (!watched || level <= GST_LEVEL_WARNING))
 		gst_debug_log_default(cat, level, file, function, line, obj, message, data);
+	if (!watched || level <= GST_LEVEL_WARNING)
 		return;
-	}
 	text = gst_debug_message_get(message);
 	if (strcmp(function, "gst_kms_sink_import_dmabuf") == 0) {
 		if (g_str_has_prefix(text, "setting KMS mem")) {
@@ -97,13 +106,67 @@ static gchar *find_capture_node(void)
 	return NULL;
 }
 
-/* Runs @desc to EOS. Returns the pipeline (for stats) or NULL on error. */
-static GstElement *run_pipeline(const gchar *desc, void (*setup)(GstElement *pipe))
+/* How often the progress shows: rewritten on a terminal, a new line otherwise. */
+#define PROGRESS_TTY_US (500 * G_TIME_SPAN_MILLISECOND)
+#define PROGRESS_PLAIN_US (10 * G_TIME_SPAN_SECOND)
+
+/* Frames the source pushed so far (its streaming thread counts them). */
+static gint frames_pushed;
+
+static guint64 stat_u64(const GstStructure *s, const gchar *name)
 {
+	guint64 v = 0;
+
+	gst_structure_get_uint64(s, name, &v);
+	return v;
+}
+
+/*
+ * One progress report: frames so far of @total, the rate since @t0, the
+ * driver's drops (the element's stats) and the time left at that rate.
+ * @final ends the terminal line.
+ */
+static void show_progress(GstElement *pipe, gint total, gint64 t0, gboolean tty, gboolean final)
+{
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipe), "src");
+	GstStructure *stats = NULL;
+	gint done = g_atomic_int_get(&frames_pushed);
+	double secs = (g_get_monotonic_time() - t0) / 1e6;
+	double rate = secs > 0 ? done / secs : 0;
+	guint64 dropped = 0;
+	gchar left[32] = "?";
+
+	if (src) {
+		g_object_get(src, "stats", &stats, NULL);
+		gst_object_unref(src);
+	}
+	if (stats) {
+		dropped = stat_u64(stats, "dropped");
+		gst_structure_free(stats);
+	}
+	if (done >= total)
+		g_strlcpy(left, "0 s", sizeof(left));
+	else if (rate > 0)
+		g_snprintf(left, sizeof(left), "%.0f s", (total - done) / rate);
+	g_print("%sdemo: %d/%d frames (%3.0f%%), %.1f frames/s, %" G_GUINT64_FORMAT
+		" dropped, %.0f s so far, %s left%s", tty ? "\r\033[K" : "", done, total,
+		total ? 100.0 * done / total : 0, rate, dropped, secs, left,
+		tty && !final ? "" : "\n");
+	fflush(stdout);
+}
+
+/*
+ * Runs @desc to EOS, showing its progress when @frames is not 0. Returns
+ * the pipeline (for stats) or NULL on error, which it prints. Warning
+ * messages of the pipeline's elements are printed as they come.
+ */
+static GstElement *run_pipeline(const gchar *desc, void (*setup)(GstElement *pipe), gint frames)
+{
+	gboolean tty = isatty(STDOUT_FILENO), ok = FALSE, done = FALSE;
+	GstClockTime every = (tty ? PROGRESS_TTY_US : PROGRESS_PLAIN_US) * GST_USECOND;
 	GError *err = NULL;
 	GstElement *pipe = gst_parse_launch(desc, &err);
-	GstMessage *msg;
-	gboolean ok;
+	gint64 t0;
 
 	if (!pipe) {
 		g_printerr("demo: cannot build the pipeline: %s\n", err->message);
@@ -113,35 +176,50 @@ static GstElement *run_pipeline(const gchar *desc, void (*setup)(GstElement *pip
 	if (setup)
 		setup(pipe);
 	g_print("demo: gst-launch-1.0 %s\n", desc);
+	g_atomic_int_set(&frames_pushed, 0);
+	t0 = g_get_monotonic_time();
 	if (gst_element_set_state(pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
 		g_printerr("demo: the pipeline did not start\n");
-	msg = gst_bus_timed_pop_filtered(GST_ELEMENT_BUS(pipe), GST_CLOCK_TIME_NONE,
-					 GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-	ok = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
-	if (!ok) {
+	while (!done) {
+		GstMessage *msg = gst_bus_timed_pop_filtered(GST_ELEMENT_BUS(pipe),
+				frames ? every : GST_CLOCK_TIME_NONE,
+				GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
 		gchar *dbg = NULL;
 
-		gst_message_parse_error(msg, &err, &dbg);
-		g_printerr("demo: %s: %s\n  %s\n", GST_OBJECT_NAME(msg->src),
-			   err->message, dbg ? dbg : "");
-		g_error_free(err);
+		if (!msg) {
+			show_progress(pipe, frames, t0, tty, FALSE);
+			continue;
+		}
+		if (tty && frames)
+			g_print("\r\033[K");
+		switch (GST_MESSAGE_TYPE(msg)) {
+		case GST_MESSAGE_EOS:
+			ok = done = TRUE;
+			break;
+		case GST_MESSAGE_WARNING:
+			gst_message_parse_warning(msg, &err, &dbg);
+			g_printerr("demo: warning from %s: %s\n", GST_OBJECT_NAME(msg->src),
+				   err->message);
+			break;
+		default:
+			gst_message_parse_error(msg, &err, &dbg);
+			g_printerr("demo: %s: %s\n  %s\n", GST_OBJECT_NAME(msg->src),
+				   err->message, dbg ? dbg : "");
+			done = TRUE;
+			break;
+		}
+		g_clear_error(&err);
 		g_free(dbg);
+		gst_message_unref(msg);
 	}
-	gst_message_unref(msg);
+	if (frames)
+		show_progress(pipe, frames, t0, tty, TRUE);
 	gst_element_set_state(pipe, GST_STATE_NULL);
 	if (!ok) {
 		gst_object_unref(pipe);
 		return NULL;
 	}
 	return pipe;
-}
-
-static guint64 stat_u64(const GstStructure *s, const gchar *name)
-{
-	guint64 v = 0;
-
-	gst_structure_get_uint64(s, name, &v);
-	return v;
 }
 
 /* User and system CPU seconds of @ru. */
@@ -165,6 +243,7 @@ static GstPadProbeReturn sample_capture_cpu(GstPad *pad, GstPadProbeInfo *info, 
 	struct rusage ru;
 
 	(void)pad, (void)info, (void)data;
+	g_atomic_int_inc(&frames_pushed);
 	getrusage(RUSAGE_THREAD, &ru);
 	if (!capture_cpu.started) {
 		capture_cpu.first = ru;
@@ -184,6 +263,48 @@ static void watch_capture_thread(GstElement *pipe)
 	gst_object_unref(src);
 }
 
+/* The summary: rows of (what, measured), printed aligned by table_print(). */
+static GPtrArray *table;
+
+/* A row; @what NULL for the rule under the header. */
+static void table_row(const gchar *what, const gchar *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void table_row(const gchar *what, const gchar *fmt, ...)
+{
+	va_list ap;
+
+	if (!table)
+		table = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(table, g_strdup(what));
+	va_start(ap, fmt);
+	g_ptr_array_add(table, fmt ? g_strdup_vprintf(fmt, ap) : NULL);
+	va_end(ap);
+}
+
+static void table_print(void)
+{
+	gint w0 = 0, w1 = 0;
+
+	for (guint i = 0; i < table->len; i += 2) {
+		if (!table->pdata[i])
+			continue;
+		w0 = MAX(w0, (gint)strlen(table->pdata[i]));
+		w1 = MAX(w1, (gint)strlen(table->pdata[i + 1]));
+	}
+	for (guint i = 0; i < table->len; i += 2) {
+		if (!table->pdata[i]) {
+			gchar *a = g_strnfill(w0 + 2, '-'), *b = g_strnfill(w1 + 2, '-');
+
+			g_print("|%s|%s|\n", a, b);
+			g_free(a);
+			g_free(b);
+		} else {
+			g_print("| %-*s | %-*s |\n", w0, (gchar *)table->pdata[i], w1,
+				(gchar *)table->pdata[i + 1]);
+		}
+	}
+	g_clear_pointer(&table, g_ptr_array_unref);
+}
+
 int main(int argc, char **argv)
 {
 	const gchar *outdir, *size;
@@ -198,9 +319,28 @@ int main(int argc, char **argv)
 	double proc_user, proc_sys, cap_user, cap_sys, per;
 	int status = 0;
 
-	gst_init(&argc, &argv);
+	GOptionEntry entries[] = {
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+		  "GStreamer's debug output as GST_DEBUG asks (default: quiet)", NULL },
+		{ NULL }
+	};
+	GOptionContext *ctx = g_option_context_new("OUTDIR [FRAMES] [WIDTHxHEIGHT]");
+	GError *err = NULL;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_add_group(ctx, gst_init_get_option_group());
+	g_option_context_set_summary(ctx, "Capture FRAMES (300) frames of WIDTHxHEIGHT "
+				     "(1920x1080) BGRx from tegracsisrc on the virtual sensor,\n"
+				     "zero-copy into vicodec and vkms; results in OUTDIR.");
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		g_printerr("demo: %s\n", err->message);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	/* before any plugin loads: quiet unless -v, the importers' records counted */
+	watch_importers();
 	if (argc < 2) {
-		g_printerr("usage: %s OUTDIR [FRAMES] [WIDTHxHEIGHT]\n", argv[0]);
+		g_printerr("usage: %s [-v] OUTDIR [FRAMES] [WIDTHxHEIGHT]\n", argv[0]);
 		return 2;
 	}
 	outdir = argv[1];
@@ -233,10 +373,9 @@ int main(int argc, char **argv)
 		"filesink location=%s  t. ! queue ! "
 		"kmssink driver-name=vkms can-scale=false force-modesetting=true sync=false",
 		dev, frames, 1 /* TEGRA_CSI_SG_PATTERN_COLORBAR */, width, height, fwht);
-	watch_importers();
 	getrusage(RUSAGE_SELF, &ru0);
 	t0 = g_get_monotonic_time();
-	pipe = run_pipeline(desc, watch_capture_thread);
+	pipe = run_pipeline(desc, watch_capture_thread, frames);
 	t1 = g_get_monotonic_time();
 	getrusage(RUSAGE_SELF, &ru1);
 	proc_user = tv_seconds(&ru1.ru_utime) - tv_seconds(&ru0.ru_utime);
@@ -266,43 +405,50 @@ int main(int argc, char **argv)
 		"video/x-raw,format=BGRx,width=%d,height=%d ! videoconvert ! "
 		"video/x-raw,format=RGB ! "
 		"pngenc ! filesink location=%s", dev, width, height, png);
-	pipe = run_pipeline(desc, NULL);
+	pipe = run_pipeline(desc, NULL, 0);
 	g_free(desc);
 	if (pipe)
 		gst_object_unref(pipe);
 	else
 		status = 1;
 
-	g_print("\n== tegracsi demo: %s, %dx%d BGRx ==\n", dev, width, height);
-	g_print("frames captured     %" G_GUINT64_FORMAT "\n", captured);
-	g_print("frames dropped      %" G_GUINT64_FORMAT " (gaps in the driver's sequence: frames the "
-		"sensor made while downstream held every buffer)\n", dropped);
-	/* the sensor runs at 30 fps; the slowest importer sets the pace */
-	g_print("pipeline rate       %.2f frames/s (sensor 30 fps)\n",
-		t1 > t0 ? captured * 1e6 / (t1 - t0) : 0.0);
-	g_print("frames errored      %" G_GUINT64_FORMAT "\n", errored);
-	g_print("bytes copied        %" G_GUINT64_FORMAT "\n", copied);
-	/* ms per frame; TCG emulates the CPU, so only the ratios mean much */
-	per = captured ? 1000.0 / captured : 0.0;
-	g_print("CPU time per frame  capture thread %.2f ms (user %.2f, system %.2f); "
-		"whole process %.2f ms (user %.2f, system %.2f); TCG-emulated CPU\n",
-		(cap_user + cap_sys) * per, cap_user * per, cap_sys * per,
-		(proc_user + proc_sys) * per, proc_user * per, proc_sys * per);
-	/* kmssink may show the last frame once more at EOS: imports >= frames */
-	g_print("display (vkms)      %d frame imports by PRIME (%d framebuffers), %d frames not imported\n",
-		kms_imports, kms_new_fbs, MAX(0, (int)captured - kms_imports));
-	g_print("encoder (vicodec)   %d frames imported as dma-buf, %d copied\n",
-		enc_imports, enc_copies);
-	if (g_stat(fwht, &st) == 0)
-		g_print("encoded stream      %s (%lld bytes)\n", fwht, (long long)st.st_size);
-	else
+	if (g_stat(fwht, &st) != 0)
 		status = 1;
-	g_print("snapshot            %s\n", png);
 	/* Every captured frame reached both importers without a copy (the
-	 * display may skip none: sync=false). */
+	 * display may skip none: sync=false; kmssink may show the last frame
+	 * once more at EOS: imports >= frames). */
 	if (captured != (guint64)frames || copied != 0 || enc_copies != 0 ||
 	    (guint64)enc_imports != captured || (guint64)kms_imports < captured)
 		status = 1;
+	/* ms per frame; TCG emulates the CPU, so only the ratios mean much */
+	per = captured ? 1000.0 / captured : 0.0;
+	g_print("\n== tegracsi demo: %s, %dx%d BGRx, %d frames ==\n", dev, width, height, frames);
+	table_row("what", "measured");
+	table_row(NULL, NULL);
+	table_row("frames captured", "%" G_GUINT64_FORMAT, captured);
+	table_row("frames dropped", "%" G_GUINT64_FORMAT " (made by the sensor while downstream held "
+		  "every buffer)", dropped);
+	table_row("frames errored", "%" G_GUINT64_FORMAT, errored);
+	/* the sensor runs at 30 fps; the slowest importer sets the pace */
+	table_row("pipeline rate", "%.2f frames/s (sensor 30 fps)",
+		  t1 > t0 ? captured * 1e6 / (t1 - t0) : 0.0);
+	table_row("bytes copied", "%" G_GUINT64_FORMAT " (the element's stats)", copied);
+	table_row("display (vkms)", "%d frame imports by PRIME (%d framebuffers), %d frames not "
+		  "imported", kms_imports, kms_new_fbs, MAX(0, (int)captured - kms_imports));
+	table_row("encoder (vicodec)", "%d frames imported as dma-buf, %d copied",
+		  enc_imports, enc_copies);
+	table_row("CPU, capture thread", "%.2f ms/frame (user %.2f, system %.2f; TCG-emulated)",
+		  (cap_user + cap_sys) * per, cap_user * per, cap_sys * per);
+	table_row("CPU, whole process", "%.2f ms/frame (user %.2f, system %.2f; TCG-emulated)",
+		  (proc_user + proc_sys) * per, proc_user * per, proc_sys * per);
+	if (g_stat(fwht, &st) == 0)
+		table_row("encoded stream", "%s (%lld bytes)", fwht, (long long)st.st_size);
+	else
+		table_row("encoded stream", "missing: %s", fwht);
+	table_row("snapshot", "%s", png);
+	table_row("zero-copy", status ? "NO: a frame was copied, lost or not imported (above)" :
+		  "yes: every frame reached both importers as the driver's dma-buf");
+	table_print();
 	g_free(fwht);
 	g_free(png);
 	g_free(dev);
