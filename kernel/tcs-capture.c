@@ -480,7 +480,22 @@ static int tcs_s_input(struct file *file, void *fh, unsigned int i)
 	return i ? -EINVAL : 0;
 }
 
+/* The driver's private ioctls (uapi header). */
+static long tcs_vidioc_default(struct file *file, void *fh, bool valid_prio,
+			       unsigned int cmd, void *arg)
+{
+	struct tcs_channel *chan = video_drvdata(file);
+
+	switch (cmd) {
+	case VIDIOC_TEGRA_CSI_SG_EXPORT_USERPTR:
+		return tcs_export_userptr(chan, arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
 #define TCS_COMMON_IOCTLS						\
+	.vidioc_default = tcs_vidioc_default,				\
 	.vidioc_querycap = tcs_querycap,				\
 	.vidioc_enum_framesizes = tcs_enum_framesizes,			\
 	.vidioc_enum_frameintervals = tcs_enum_frameintervals,		\

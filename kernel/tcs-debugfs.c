@@ -60,6 +60,17 @@ DEFINE_SHOW_ATTRIBUTE(tcs_stats);
 
 static struct dentry *tcs_debugfs_root;
 
+/* The module-wide counters of application memory exported as dma-bufs. */
+static int tcs_exports_show(struct seq_file *s, void *unused)
+{
+	seq_printf(s, "exports %lld\nreleases %lld\npinned_pages %lld\n",
+		   (long long)atomic64_read(&tcs_exports_made),
+		   (long long)atomic64_read(&tcs_exports_released),
+		   (long long)atomic64_read(&tcs_exports_pinned_pages));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tcs_exports);
+
 /**
  * tcs_debugfs_module_init() - create the driver's debugfs root
  *
@@ -68,6 +79,7 @@ static struct dentry *tcs_debugfs_root;
 void tcs_debugfs_module_init(void)
 {
 	tcs_debugfs_root = debugfs_create_dir(TCS_DRIVER_NAME, NULL);
+	debugfs_create_file("exports", 0400, tcs_debugfs_root, NULL, &tcs_exports_fops);
 }
 
 /**

@@ -496,6 +496,24 @@ static int tcs_dma_check_start(struct tcs_channel *chan, unsigned int plane,
 	return 0;
 }
 
+/*
+ * Drop the first @skip bytes of a plane's description: the engine starts
+ * writing @skip bytes into the memory (an exported range's offset).
+ */
+static void tcs_dma_skip(struct tcs_buf_dma *d, size_t skip)
+{
+	while (skip && d->nsegs) {
+		if (d->segs[0].len > skip) {
+			d->segs[0].addr += skip;
+			d->segs[0].len -= skip;
+			return;
+		}
+		skip -= d->segs[0].len;
+		d->nsegs--;
+		memmove(d->segs, d->segs + 1, d->nsegs * sizeof(*d->segs));
+	}
+}
+
 static void tcs_dma_plane_cleanup(struct tcs_channel *chan,
 				  struct tcs_buf_dma *d)
 {
@@ -541,6 +559,14 @@ int tcs_dma_buf_init(struct tcs_channel *chan, struct tcs_buffer *buf)
 		if (ret)
 			break;
 		buf->num_planes = p + 1;
+		/* application memory the driver exported: the frame goes where
+		 * the application's pointer is (tcs-export.c) */
+		if (vb->memory == VB2_MEMORY_DMABUF && vb->planes[p].dbuf)
+			tcs_dma_skip(d, tcs_export_offset(vb->planes[p].dbuf));
+		if (!d->nsegs) {
+			ret = -EINVAL;
+			break;
+		}
 		d->size = 0;
 		for (i = 0; i < d->nsegs; i++)
 			d->size += d->segs[i].len;

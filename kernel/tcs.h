@@ -275,4 +275,11 @@ void tcs_debugfs_cleanup(struct tcs_device *tcs);
 void tcs_debugfs_module_init(void);
 void tcs_debugfs_module_exit(void);
 
+/* tcs-export.c: application memory as a dma-buf */
+struct tegra_csi_sg_export_userptr;
+long tcs_export_userptr(struct tcs_channel *chan, struct tegra_csi_sg_export_userptr *arg);
+struct dma_buf;
+size_t tcs_export_offset(struct dma_buf *dmabuf);
+extern atomic64_t tcs_exports_made, tcs_exports_released, tcs_exports_pinned_pages;
+
 #endif /* TCS_H */

@@ -162,4 +162,57 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
  * New counters are only ever appended.
  */
 
+/*
+ * Application memory as a dma-buf: VIDIOC_TEGRA_CSI_SG_EXPORT_USERPTR on any
+ * of the driver's video nodes exports the calling process's own memory
+ * [addr, addr + length), any byte alignment, as a new dma-buf that every
+ * importer (this driver's io-mode DMABUF, an encoder, a display) can map,
+ * and that mmap() maps to the very same pages. The dma-buf covers the whole
+ * pages of the range; @offset is where addr lies in its first page.
+ *
+ * The pages are pinned (FOLL_LONGTERM) from the ioctl until the dma-buf's
+ * last reference drops, and charged to the caller's RLIMIT_MEMLOCK as
+ * pinned memory (VmPin in /proc/PID/status) unless it has CAP_IPC_LOCK.
+ * Freeing or unmapping the range while the dma-buf lives is safe: the
+ * pages stay with the dma-buf, and go back when it is released. CPU access
+ * through the application's pointer must be bracketed by
+ * DMA_BUF_IOCTL_SYNC on the fd, as for any dma-buf.
+ *
+ * Errors: EINVAL (nonzero reserved field, flags other than O_CLOEXEC, zero
+ * length), E2BIG (length over TEGRA_CSI_SG_EXPORT_MAX_BYTES), EOVERFLOW
+ * (the range wraps or leaves user space), EFAULT (not all of the range is
+ * mapped), EOPNOTSUPP (VM_IO or VM_PFNMAP memory, such as another device's
+ * mmap), EACCES (a mapping without write permission), ENOMEM (over
+ * RLIMIT_MEMLOCK, as mlock(2), or out of memory).
+ *
+ * debugfs (root only): /sys/kernel/debug/tegra-csi-sg/exports, module-wide
+ * ("name value" lines): exports (dma-bufs made), releases (dma-bufs whose
+ * last reference dropped), pinned_pages (pages pinned now: 0 when no export
+ * lives; tests/vm/run checks this at the end of every run).
+ */
+/** TEGRA_CSI_SG_EXPORT_MAX_BYTES - the largest range one export takes (256 MiB). */
+#define TEGRA_CSI_SG_EXPORT_MAX_BYTES	(256ULL << 20)
+
+/**
+ * struct tegra_csi_sg_export_userptr - VIDIOC_TEGRA_CSI_SG_EXPORT_USERPTR
+ * @addr: in: the first byte of the range, in the caller's address space.
+ * @length: in: its length in bytes, 1..TEGRA_CSI_SG_EXPORT_MAX_BYTES.
+ * @flags: in: 0 or O_CLOEXEC, for the new file descriptor.
+ * @fd: out: the dma-buf's file descriptor (read-write).
+ * @offset: out: @addr's offset in the dma-buf (in its first page).
+ * @reserved: must be 0.
+ */
+struct tegra_csi_sg_export_userptr {
+	__u64 addr;
+	__u64 length;
+	__u32 flags;
+	__s32 fd;
+	__u32 offset;
+	__u32 reserved[5];
+};
+
+/* BASE_VIDIOC_PRIVATE (192) of <linux/videodev2.h>, the drivers' range */
+#define VIDIOC_TEGRA_CSI_SG_EXPORT_USERPTR \
+	_IOWR('V', 192 + 0, struct tegra_csi_sg_export_userptr)
+
 #endif /* _UAPI_LINUX_TEGRA_CSI_SG_H */
