@@ -196,7 +196,15 @@ int tcs_dma_setup(struct tcs_device *tcs)
 			c->dma_bits, dev_name(c->dma_dev), ret);
 		return ret;
 	}
-	ret = tcs_dma_set_max_seg_size(c->dma_dev, c->max_seg_size);
+	/*
+	 * The engine's max_seg_size is the core's to honour: it splits every
+	 * segment into descriptors itself (tcs_dma_build_segs()). The DMA API
+	 * is told any length will do, since exporters that build their tables
+	 * with no regard for the importer's limit (DRM PRIME's
+	 * drm_prime_pages_to_sg()) would otherwise break the device's claim
+	 * (DMA-API debugging: "mapping sg segment longer than device claims").
+	 */
+	ret = tcs_dma_set_max_seg_size(c->dma_dev, UINT_MAX & PAGE_MASK);
 	if (ret)
 		return ret;
 	if (c->mode == TCS_DMA_IOMMU)
@@ -520,6 +528,34 @@ static void tcs_dma_plane_cleanup(struct tcs_channel *chan,
 	tcs_iova_release(chan, d);
 	kvfree(d->segs);
 	memset(d, 0, sizeof(*d));
+}
+
+/**
+ * tcs_dma_map_shared() - DMA-map an exported buffer's pages for an importer
+ * @dev: the importing device.
+ * @sgt: its table of the pages.
+ * @dir: the direction it asked for.
+ *
+ * The pages of a buffer the driver exports (an MMAP buffer, exported
+ * application memory) are mapped for several devices at once: the engine
+ * and every importer. The DMA-API debug code tracks each cacheline mapped
+ * for a device to write and reports a second such mapping ("overlapping
+ * mappings aren't supported") unless the map skips the CPU sync, as vb2's
+ * own exporters do (videobuf2-dma-sg.c). So this maps with
+ * DMA_ATTR_SKIP_CPU_SYNC and then makes the same sync a plain map would,
+ * for the device: an importer that reads still sees what the CPU wrote
+ * (bounce buffers filled). Later CPU access goes through the dma-buf's
+ * begin/end_cpu_access.
+ *
+ * Return: 0 or dma_map_sgtable()'s error.
+ */
+int tcs_dma_map_shared(struct device *dev, struct sg_table *sgt, enum dma_data_direction dir)
+{
+	int ret = dma_map_sgtable(dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+
+	if (!ret)
+		dma_sync_sgtable_for_device(dev, sgt, dir);
+	return ret;
 }
 
 /**

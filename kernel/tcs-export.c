@@ -82,18 +82,14 @@ static int tcs_export_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *
 {
 	struct tcs_export *exp = dmabuf->priv;
 	struct tcs_export_attachment *a;
-	size_t max_seg;
 	int ret;
 
-	/* segments the device takes and the DMA API can map (swiotlb: 256 KiB) */
-	max_seg = min_t(size_t, dma_get_max_seg_size(attach->dev),
-			dma_max_mapping_size(attach->dev));
-	max_seg = max_t(size_t, round_down(max_seg, PAGE_SIZE), PAGE_SIZE);
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
 	ret = sg_alloc_table_from_pages_segment(&a->sgt, exp->pages, exp->npages, 0,
-						exp->npages << PAGE_SHIFT, max_seg, GFP_KERNEL);
+						exp->npages << PAGE_SHIFT,
+						tcs_mem_max_seg(attach->dev), GFP_KERNEL);
 	if (ret) {
 		kfree(a);
 		return ret;
@@ -131,7 +127,7 @@ static struct sg_table *tcs_export_map(struct dma_buf_attachment *attach,
 		mutex_unlock(&exp->lock);
 		return ERR_PTR(-EBUSY);
 	}
-	ret = dma_map_sgtable(a->dev, &a->sgt, dir, 0);
+	ret = tcs_dma_map_shared(a->dev, &a->sgt, dir);
 	if (!ret)
 		a->dir = dir;
 	mutex_unlock(&exp->lock);

@@ -88,8 +88,14 @@ struct tcs_mem_buf {
 /* Largest chunk of an MMAP buffer in sg and IOMMU modes: 256 KiB. */
 #define TCS_MEM_MAX_ORDER	6
 
-/* The longest sg segment @dev can map in one piece. */
-static unsigned int tcs_mem_max_seg(struct device *dev)
+/**
+ * tcs_mem_max_seg() - the longest sg segment @dev can map in one piece
+ * @dev: the device a table is built for.
+ *
+ * Return: the smaller of its DMA API limits (max_seg_size, and the longest
+ * mapping: swiotlb's 256 KiB), in whole pages, at least one page.
+ */
+unsigned int tcs_mem_max_seg(struct device *dev)
 {
 	size_t max = min_t(size_t, dma_max_mapping_size(dev),
 			   dma_get_max_seg_size(dev));
@@ -606,7 +612,7 @@ static struct sg_table *tcs_mem_dmabuf_map(struct dma_buf_attachment *dba,
 		dma_unmap_sgtable(dba->dev, &att->sgt, att->dir, 0);
 		att->dir = DMA_NONE;
 	}
-	if (dma_map_sgtable(dba->dev, &att->sgt, dir, 0))
+	if (tcs_dma_map_shared(dba->dev, &att->sgt, dir))
 		return ERR_PTR(-EIO);
 	att->dir = dir;
 	return &att->sgt;

@@ -266,6 +266,8 @@ int tcs_dma_channel_init(struct tcs_channel *chan);
 void tcs_dma_channel_cleanup(struct tcs_channel *chan);
 phys_addr_t tcs_iommu_iova_to_phys(struct tcs_device *tcs, u64 iova);
 int tcs_dma_buf_init(struct tcs_channel *chan, struct tcs_buffer *buf);
+int tcs_dma_map_shared(struct device *dev, struct sg_table *sgt, enum dma_data_direction dir);
+unsigned int tcs_mem_max_seg(struct device *dev);
 void tcs_dma_buf_cleanup(struct tcs_channel *chan, struct tcs_buffer *buf);
 
 /* tcs-debugfs.c */
