@@ -68,15 +68,45 @@ struct tcs_export {
  * struct tcs_export_attachment - one importer's view of an export
  * @node: in &tcs_export.attachments.
  * @dev: the importing device.
- * @sgt: the pages as that device may take them (its max segment size).
+ * @sgt: the pages as that device may take them (its max segment size),
+ *	DMA-mapped for it while @dir is not DMA_NONE; the exporter's own, to
+ *	sync and unmap with.
+ * @out: a copy of @sgt as mapped, handed to the importer: the dma-buf core
+ *	scrambles the CPU side of the table it returns (CONFIG_DMABUF_DEBUG),
+ *	which the syncs of @sgt must not see.
  * @dir: the direction @sgt is mapped for, DMA_NONE while unmapped.
  */
 struct tcs_export_attachment {
 	struct list_head node;
 	struct device *dev;
 	struct sg_table sgt;
+	struct sg_table out;
 	enum dma_data_direction dir;
 };
+
+/* @dst: a copy of the DMA-mapped @src, pages and bus addresses alike. */
+static int tcs_export_copy_mapped(struct sg_table *dst, struct sg_table *src)
+{
+	struct scatterlist *s, *d;
+	unsigned int i;
+	int ret;
+
+	ret = sg_alloc_table(dst, src->orig_nents, GFP_KERNEL);
+	if (ret)
+		return ret;
+	d = dst->sgl;
+	for_each_sgtable_sg(src, s, i) {
+		sg_set_page(d, sg_page(s), s->length, s->offset);
+		sg_dma_address(d) = sg_dma_address(s);
+		sg_dma_len(d) = sg_dma_len(s);
+#ifdef CONFIG_NEED_SG_DMA_FLAGS
+		d->dma_flags = s->dma_flags;
+#endif
+		d = sg_next(d);
+	}
+	dst->nents = src->nents;
+	return 0;
+}
 
 static int tcs_export_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)
 {
@@ -128,10 +158,15 @@ static struct sg_table *tcs_export_map(struct dma_buf_attachment *attach,
 		return ERR_PTR(-EBUSY);
 	}
 	ret = tcs_dma_map_shared(a->dev, &a->sgt, dir);
-	if (!ret)
-		a->dir = dir;
+	if (!ret) {
+		ret = tcs_export_copy_mapped(&a->out, &a->sgt);
+		if (ret)
+			dma_unmap_sgtable(a->dev, &a->sgt, dir, 0);
+		else
+			a->dir = dir;
+	}
 	mutex_unlock(&exp->lock);
-	return ret ? ERR_PTR(ret) : &a->sgt;
+	return ret ? ERR_PTR(ret) : &a->out;
 }
 
 static void tcs_export_unmap(struct dma_buf_attachment *attach, struct sg_table *sgt,
@@ -141,7 +176,8 @@ static void tcs_export_unmap(struct dma_buf_attachment *attach, struct sg_table 
 	struct tcs_export_attachment *a = attach->priv;
 
 	mutex_lock(&exp->lock);
-	dma_unmap_sgtable(a->dev, sgt, dir, 0);
+	dma_unmap_sgtable(a->dev, &a->sgt, a->dir, 0);
+	sg_free_table(&a->out);
 	a->dir = DMA_NONE;
 	mutex_unlock(&exp->lock);
 }
