@@ -183,30 +183,32 @@ static void tcs_export_unmap(struct dma_buf_attachment *attach, struct sg_table 
 }
 
 /* CPU access: every importer's mapping handed over (bounce buffers copied back). */
-static int tcs_export_begin_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
+static int tcs_export_sync(struct dma_buf *dmabuf, bool for_cpu)
 {
 	struct tcs_export *exp = dmabuf->priv;
 	struct tcs_export_attachment *a;
 
 	mutex_lock(&exp->lock);
-	list_for_each_entry(a, &exp->attachments, node)
-		if (a->dir != DMA_NONE)
+	list_for_each_entry(a, &exp->attachments, node) {
+		if (a->dir == DMA_NONE)
+			continue;
+		if (for_cpu)
 			dma_sync_sgtable_for_cpu(a->dev, &a->sgt, a->dir);
+		else
+			dma_sync_sgtable_for_device(a->dev, &a->sgt, a->dir);
+	}
 	mutex_unlock(&exp->lock);
 	return 0;
 }
 
+static int tcs_export_begin_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
+{
+	return tcs_export_sync(dmabuf, true);
+}
+
 static int tcs_export_end_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	struct tcs_export *exp = dmabuf->priv;
-	struct tcs_export_attachment *a;
-
-	mutex_lock(&exp->lock);
-	list_for_each_entry(a, &exp->attachments, node)
-		if (a->dir != DMA_NONE)
-			dma_sync_sgtable_for_device(a->dev, &a->sgt, a->dir);
-	mutex_unlock(&exp->lock);
-	return 0;
+	return tcs_export_sync(dmabuf, false);
 }
 
 /*

@@ -63,17 +63,7 @@ static int export(int vfd, void *addr, size_t len, int *fd, unsigned int *offset
 /* A module-wide counter of debugfs tegra-csi-sg/exports; -1 on error. */
 static long long export_stat(const char *name)
 {
-	FILE *f = fopen("/sys/kernel/debug/tegra-csi-sg/exports", "r");
-	char key[64];
-	long long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
+	return tcs_stat_file("/sys/kernel/debug/tegra-csi-sg/exports", name);
 }
 
 /* VmPin of /proc/self/status in kB; -1 when absent. */
@@ -251,9 +241,7 @@ static void test_refusals(int vfd)
 
 static void dmabuf_sync(int fd, unsigned long flags)
 {
-	struct dma_buf_sync s = { .flags = flags };
-
-	if (tcs_ioctl(fd, DMA_BUF_IOCTL_SYNC, &s))
+	if (tcs_dmabuf_sync(fd, flags))
 		tcs_fail("DMA_BUF_IOCTL_SYNC failed");
 }
 

@@ -306,13 +306,6 @@ static void check_guards(struct tbuf *b, size_t frame, const char *what)
 		}
 }
 
-static int dmabuf_sync(int fd, uint64_t flags)
-{
-	struct dma_buf_sync s = { .flags = flags };
-
-	return tcs_ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
-}
-
 /* Allocate the buffers of a case; returns 0, -ENODEV without vivid, or -errno. */
 static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
 {
@@ -390,7 +383,7 @@ static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
 			return -ENOMEM;
 		b->len = memory == V4L2_MEMORY_DMABUF ? b->alloc_len : size;
 		if (b->fd >= 0)
-			dmabuf_sync(b->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
+			tcs_dmabuf_sync(b->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
 		/*
 		 * Writing faults every page in, for phys_contiguous(), which
 		 * judges the whole plane the driver is given (for a dma-buf,
@@ -400,7 +393,7 @@ static int alloc_bufs(struct ctx *c, enum v4l2_memory memory)
 		fill_guards(b, size);
 		b->contiguous = phys_contiguous(b->data, b->len);
 		if (b->fd >= 0)
-			dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
+			tcs_dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
 	}
 	return 0;
 }
@@ -551,7 +544,7 @@ static void check_buffer(struct ctx *c, const struct v4l2_buffer *qb,
 	*last_ts = ts;
 
 	if (b->fd >= 0)
-		dmabuf_sync(b->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+		tcs_dmabuf_sync(b->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	bad = tcs_check_counter(b->data, &c->fmt, qb->sequence, label);
 	if (bad)
 		tcs_fail("%s: %zu of %u bytes wrong", label, bad,
@@ -559,7 +552,7 @@ static void check_buffer(struct ctx *c, const struct v4l2_buffer *qb,
 	if (c->src != SRC_MMAP && c->src != SRC_VIVID)
 		check_guards(b, c->fmt.sizeimage, label);
 	if (b->fd >= 0)
-		dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+		tcs_dmabuf_sync(b->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 }
 
 /* Counters that must not move while the same buffers are requeued. */
@@ -807,11 +800,11 @@ static void run_case(struct ctx *c, unsigned int ci)
 			if (!b->alloc)	/* the released spare */
 				continue;
 			if (b->fd >= 0)
-				dmabuf_sync(b->fd, DMA_BUF_SYNC_START |
+				tcs_dmabuf_sync(b->fd, DMA_BUF_SYNC_START |
 					    DMA_BUF_SYNC_READ);
 			check_guards(b, c->fmt.sizeimage, what);
 			if (b->fd >= 0)
-				dmabuf_sync(b->fd, DMA_BUF_SYNC_END |
+				tcs_dmabuf_sync(b->fd, DMA_BUF_SYNC_END |
 					    DMA_BUF_SYNC_READ);
 		}
 	if (tcs_failures() == fails)

@@ -210,15 +210,12 @@ const char *tcs_test_device(void)
 	return d && *d ? d : TCS_TEST_DEVICE;
 }
 
-long long tcs_stat(unsigned int channel, const char *name)
+long long tcs_stat_file(const char *path, const char *name)
 {
-	char path[128], key[64];
+	char key[64];
 	long long value, found = -1;
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s/%u/stats",
-		 TEGRA_CSI_SG_DRIVER_NAME, tcs_test_device(), channel);
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fscanf(f, "%63s %lld", key, &value) == 2)
@@ -226,6 +223,15 @@ long long tcs_stat(unsigned int channel, const char *name)
 			found = value;
 	fclose(f);
 	return found;
+}
+
+long long tcs_stat(unsigned int channel, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s/%u/stats",
+		 TEGRA_CSI_SG_DRIVER_NAME, tcs_test_device(), channel);
+	return tcs_stat_file(path, name);
 }
 
 int tcs_mmap_start(int fd, unsigned int n, uint8_t **maps, size_t *lens)

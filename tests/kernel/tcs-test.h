@@ -61,5 +61,7 @@ int tcs_mmap_start(int fd, unsigned int n, uint8_t **maps, size_t *lens);
 
 /* Read a debugfs counter of @channel; -1 on error. */
 long long tcs_stat(unsigned int channel, const char *name);
+/* The value of @name in a debugfs file of "name value" lines; -1 on error. */
+long long tcs_stat_file(const char *path, const char *name);
 
 #endif /* TCS_TEST_H */

@@ -8,6 +8,7 @@
 
 #include <libdrm/drm.h>
 #include <libdrm/drm_mode.h>
+#include <linux/dma-buf.h>
 
 #include "tcs-test.h"
 #include "tcs-vgem.h"
@@ -55,4 +56,11 @@ int tcs_vgem_dmabuf(int vgem, size_t size, void **map)
 		*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    prime.fd, 0);
 	return prime.fd;
+}
+
+int tcs_dmabuf_sync(int fd, unsigned long long flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	return tcs_ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* tcs-vgem: dma-bufs from vgem for the kernel tests (guest side). */
+/* tcs-vgem: dma-bufs from vgem, and their CPU-access syncs, for the kernel tests (guest side). */
 #ifndef TCS_VGEM_H
 #define TCS_VGEM_H
 
@@ -13,5 +13,8 @@ int tcs_vgem_open(void);
  * mapped read-write for @size bytes into *@map (MAP_FAILED when that fails).
  */
 int tcs_vgem_dmabuf(int vgem, size_t size, void **map);
+
+/* DMA_BUF_IOCTL_SYNC with @flags (DMA_BUF_SYNC_START/END | _READ/_WRITE/_RW) on a dma-buf; 0 or -errno. */
+int tcs_dmabuf_sync(int fd, unsigned long long flags);
 
 #endif /* TCS_VGEM_H */
