@@ -5,8 +5,8 @@
  *
  * The calling process's pages of [addr, addr + length) are pinned for the
  * dma-buf's whole life (FOLL_LONGTERM, as RDMA's ib_umem and VFIO pin) and
- * charged to its RLIMIT_MEMLOCK through mm->pinned_vm (VmPin in
- * /proc/PID/status), unless it has CAP_IPC_LOCK. Each importer gets its own
+ * charged to mm->pinned_vm (VmPin in /proc/PID/status), bounded by its
+ * RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK (the limit, not the count). Each importer gets its own
  * sg table of the pages, mapped for its device at map_dma_buf(); the
  * exporter never hands out a CPU-side table. CPU access through the
  * dma-buf (DMA_BUF_IOCTL_SYNC) syncs every mapped attachment; mmap() of the
@@ -47,7 +47,7 @@ atomic64_t tcs_exports_made, tcs_exports_released, tcs_exports_pinned_pages;
  * @npages: number of pages the dma-buf covers (whole pages).
  * @offset: where the application's first byte lies in the first page.
  * @mm: the process whose pinned_vm the pages are charged to (mmgrab()ed),
- *	or NULL when they are not charged (CAP_IPC_LOCK).
+ *	or NULL before they are.
  * @lock: protects @attachments and @vaddr/@vmap_count.
  * @attachments: the importers' &struct tcs_export_attachment.
  * @vaddr: kernel mapping for vmap(), while @vmap_count > 0.
@@ -355,12 +355,17 @@ static int tcs_export_check_vmas(struct mm_struct *mm, unsigned long start, unsi
 	return ret;
 }
 
-/* Charge @npages to @mm's RLIMIT_MEMLOCK (-ENOMEM over it), as ib_umem_get(). */
+/*
+ * Charge @npages to @mm's pinned_vm, as ib_umem_get() does: always counted
+ * (VmPin shows every long-term pin), refused with -ENOMEM over
+ * RLIMIT_MEMLOCK unless the caller has CAP_IPC_LOCK.
+ */
 static int tcs_export_charge(struct mm_struct *mm, unsigned long npages)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 
-	if ((u64)atomic64_add_return(npages, &mm->pinned_vm) > limit) {
+	if ((u64)atomic64_add_return(npages, &mm->pinned_vm) > limit &&
+	    !capable(CAP_IPC_LOCK)) {
 		atomic64_sub(npages, &mm->pinned_vm);
 		return -ENOMEM;
 	}
@@ -420,13 +425,11 @@ long tcs_export_userptr(struct tcs_channel *chan, struct tegra_csi_sg_export_use
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	if (!capable(CAP_IPC_LOCK)) {
-		ret = tcs_export_charge(mm, npages);
-		if (ret)
-			goto err_free;
-		mmgrab(mm);
-		exp->mm = mm;
-	}
+	ret = tcs_export_charge(mm, npages);
+	if (ret)
+		goto err_free;
+	mmgrab(mm);
+	exp->mm = mm;
 	while (pinned < npages) {
 		ret = pin_user_pages_fast(start + (pinned << PAGE_SHIFT),
 					  min_t(unsigned long, npages - pinned, INT_MAX),

@@ -6,7 +6,8 @@
  *   refusals  every refusal with its errno: reserved fields, flags, zero
  *             length, over the bound, wrapping, a hole, VM_PFNMAP memory
  *             (vgem's mmap), a read-only mapping; RLIMIT_MEMLOCK for a
- *             process without CAP_IPC_LOCK (and VmPin charged, then back);
+ *             process without CAP_IPC_LOCK (and VmPin charged, then back),
+ *             waived with CAP_IPC_LOCK (VmPin still charged, then back);
  *             another process's memory
  *   capture   frames captured (V4L2_MEMORY_DMABUF) into malloc()ed memory
  *             at a 16-byte offset in its page, exported: every byte right
@@ -143,6 +144,43 @@ static int limit_child(int vfd)
 	return bad;
 }
 
+/*
+ * In a child that stays root (CAP_IPC_LOCK) with RLIMIT_MEMLOCK 64 KiB: the
+ * limit is waived, the pin still counted in VmPin (as ib_umem_get()).
+ */
+static int limit_root_child(int vfd)
+{
+	struct rlimit rl = { 64 << 10, 64 << 10 };
+	size_t big = 1 << 20;
+	void *mem = aligned_alloc(page_size, big);
+	long pin0, pin1, pin2;
+	int fd, ret;
+
+	if (!mem || setrlimit(RLIMIT_MEMLOCK, &rl)) {
+		printf("FAIL: limit-root: cannot set up the child: %s\n", strerror(errno));
+		return 1;
+	}
+	memset(mem, 1, big);
+	pin0 = vm_pin_kb();
+	ret = export(vfd, mem, big, &fd, NULL);
+	pin1 = vm_pin_kb();
+	if (ret) {
+		printf("FAIL: limit-root: 1 MiB over a 64 KiB RLIMIT_MEMLOCK with CAP_IPC_LOCK: %s\n",
+		       strerror(-ret));
+		return 1;
+	}
+	close(fd);
+	pin2 = vm_pin_kb();
+	if (pin1 - pin0 != (long)(big >> 10) || pin2 != pin0) {
+		printf("FAIL: limit-root: VmPin %ld kB, %ld kB with 1 MiB exported, %ld kB after close "
+		       "(CAP_IPC_LOCK waives the limit, not the count)\n", pin0, pin1, pin2);
+		return 1;
+	}
+	printf("ok: limit-root: 1 MiB over the limit with CAP_IPC_LOCK; VmPin %ld kB, %ld kB, %ld kB after close\n",
+	       pin0, pin1, pin2);
+	return 0;
+}
+
 /* Wait for a child; its exit status counts as failures. */
 static void reap(pid_t pid, const char *what)
 {
@@ -204,6 +242,10 @@ static void test_refusals(int vfd)
 	if (pid == 0)
 		_exit(limit_child(vfd));
 	reap(pid, "limit");
+	pid = fork();
+	if (pid == 0)
+		_exit(limit_root_child(vfd));
+	reap(pid, "limit-root");
 
 	/* another process's memory: mapped by the parent after the fork */
 	if (pipe(pfd) == 0) {
