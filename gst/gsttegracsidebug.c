@@ -13,6 +13,7 @@ GST_DEBUG_CATEGORY (gst_tegra_csi_device_debug);
 GST_DEBUG_CATEGORY (gst_tegra_csi_buffer_pool_debug);
 GST_DEBUG_CATEGORY (gst_tegra_csi_import_queue_debug);
 GST_DEBUG_CATEGORY (gst_tegra_csi_allocator_debug);
+GST_DEBUG_CATEGORY (gst_tegra_csi_app_allocator_debug);
 GST_DEBUG_CATEGORY (gst_tegra_csi_controls_debug);
 GST_DEBUG_CATEGORY (gst_tegra_csi_caps_debug);
 GST_DEBUG_CATEGORY (gst_tegra_csi_format_debug);
@@ -43,6 +44,8 @@ gst_tegra_csi_debug_init (void)
         "tegracsi capture into imported memory"},
     {&gst_tegra_csi_allocator_debug, "tegracsi-allocator",
         "tegracsi dma-buf allocator"},
+    {&gst_tegra_csi_app_allocator_debug, "tegracsi-appallocator",
+        "tegracsi application memory as dma-buf"},
     {&gst_tegra_csi_controls_debug, "tegracsi-controls",
         "tegracsi V4L2 controls"},
     {&gst_tegra_csi_caps_debug, "tegracsi-caps",

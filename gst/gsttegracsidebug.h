@@ -14,6 +14,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_device_debug);
 GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_buffer_pool_debug);
 GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_import_queue_debug);
 GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_allocator_debug);
+GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_app_allocator_debug);
 GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_controls_debug);
 GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_caps_debug);
 GST_DEBUG_CATEGORY_EXTERN (gst_tegra_csi_format_debug);

@@ -39,6 +39,7 @@
 #endif
 
 #include "gsttegracsiimportqueue.h"
+#include "gsttegracsiappallocator.h"
 #include "gsttegracsicapturequeue.h"
 #include "gsttegracsidebug.h"
 #include "gsttegracsiclock.h"
@@ -214,6 +215,7 @@ check_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, Slot * tmp,
 
     if (self->memory == V4L2_MEMORY_DMABUF) {
       const DmabufInfo *info;
+      gsize start;
 
       if (!gst_is_dmabuf_memory (mem)) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
@@ -222,11 +224,25 @@ check_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, Slot * tmp,
             mem->allocator ? mem->allocator->mem_type : "unknown");
         return FALSE;
       }
-      if (mem->offset != 0) {
+      /* V4L2 capture writes from byte 0 of a dma-buf, except into the
+       * application memory the driver exported itself, which it writes at
+       * the application's pointer (gsttegracsiappallocator.c). */
+      if (!gst_tegra_csi_app_memory_get_export_offset (mem, &start))
+        start = 0;
+      /* A pool's reset_buffer() moves every buffer back to offset 0
+       * (gstbufferpool.c default_reset_buffer()): put the application's
+       * memory back where its frame lands, while no one else holds it. */
+      if (mem->offset != start && start != 0 &&
+          gst_buffer_is_writable (buf) &&
+          gst_mini_object_is_writable (GST_MINI_OBJECT (mem)) &&
+          start + mem->size <= mem->maxsize)
+        gst_memory_resize (mem, (gssize) start - (gssize) mem->offset,
+            mem->size);
+      if (mem->offset != start) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
             "Downstream's dma-buf memory starts %" G_GSIZE_FORMAT " bytes "
-            "into its dma-buf; V4L2 capture writes from byte 0 "
-            "(io-mode=dmabuf-import).", mem->offset);
+            "into its dma-buf; device '%s' writes from byte %" G_GSIZE_FORMAT
+            " (io-mode=dmabuf-import).", mem->offset, path (self), start);
         return FALSE;
       }
       info = dmabuf_info (mem);
@@ -235,7 +251,7 @@ check_buffer (GstTegraCsiImportQueue * self, GstBuffer * buf, Slot * tmp,
             "Cannot identify downstream's dma-buf: %s.", g_strerror (errno));
         return FALSE;
       }
-      if (info->size < self->memory_sizes[p]) {
+      if (info->size < start + self->memory_sizes[p]) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
             "Downstream's dma-buf (plane %u) has %" G_GSIZE_FORMAT " bytes; "
             "device '%s' needs %" G_GSIZE_FORMAT " for this format "

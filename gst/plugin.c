@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * tegracsi: plugin entry point. It only registers the elements.
+ * tegracsi: plugin entry point. It only registers the element, the device
+ * provider and the application-memory allocator.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -8,6 +9,7 @@
 
 #include <gst/gst.h>
 
+#include "gsttegracsiappallocator.h"
 #include "gsttegracsidebug.h"
 #include "gsttegracsisrc.h"
 #include "gsttegracsideviceprovider.h"
@@ -23,6 +25,8 @@ plugin_init (GstPlugin * plugin)
   /* Rescan the plugin when capture devices come and go. */
   gst_plugin_add_dependency (plugin, NULL, paths, names,
       GST_PLUGIN_DEPENDENCY_FLAG_FILE_NAME_IS_PREFIX);
+
+  gst_tegra_csi_app_allocator_register ();
 
   return GST_ELEMENT_REGISTER (tegracsisrc, plugin) &&
       GST_DEVICE_PROVIDER_REGISTER (tegracsideviceprovider, plugin);
