@@ -35,6 +35,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,7 @@ typedef struct
   gsize size;                   /* bytes per buffer, from the config */
 
   GMutex lock;                  /* protects frames */
-  GArray *frames;               /* of Frame, every frame allocated */
+  GPtrArray *frames;            /* of Frame *, every frame allocated */
 } AppPool;
 
 typedef struct
@@ -121,7 +122,7 @@ app_pool_alloc_buffer (GstBufferPool * pool, GstBuffer ** buffer,
     G_GNUC_UNUSED GstBufferPoolAcquireParams * params)
 {
   AppPool *self = APP_POOL (pool);
-  Frame frame = { NULL, self->size, 0, 0 };
+  Frame *frame;
   GError *error = NULL;
   GstMemory *mem = NULL;
   void *p = NULL;
@@ -142,14 +143,16 @@ app_pool_alloc_buffer (GstBufferPool * pool, GstBuffer ** buffer,
     free (p);
     return GST_FLOW_ERROR;
   }
-  frame.data = p;
-  frame.inode = inode_of (gst_dmabuf_memory_get_fd (mem));
+  frame = g_new0 (Frame, 1);
+  frame->data = p;
+  frame->size = self->size;
+  frame->inode = inode_of (gst_dmabuf_memory_get_fd (mem));
   g_mutex_lock (&self->lock);
-  g_array_append_val (self->frames, frame);
+  g_ptr_array_add (self->frames, frame);
   g_mutex_unlock (&self->lock);
   g_print ("allocated a frame of %" G_GSIZE_FORMAT " bytes at %p, dma-buf "
-      "fd %d, %" G_GSIZE_FORMAT " bytes into its first page\n", frame.size,
-      frame.data, gst_dmabuf_memory_get_fd (mem), mem->offset);
+      "fd %d, %" G_GSIZE_FORMAT " bytes into its first page\n", frame->size,
+      frame->data, gst_dmabuf_memory_get_fd (mem), mem->offset);
 
   *buffer = gst_buffer_new ();
   gst_buffer_append_memory (*buffer, mem);
@@ -170,7 +173,7 @@ app_pool_count_frame (AppPool * self, guint64 inode)
 
   g_mutex_lock (&self->lock);
   for (i = 0; i < self->frames->len && !found; i++) {
-    Frame *f = &g_array_index (self->frames, Frame, i);
+    Frame *f = g_ptr_array_index (self->frames, i);
 
     if (f->inode == inode) {
       f->frames++;
@@ -189,7 +192,7 @@ app_pool_free_frames (AppPool * self)
 
   g_mutex_lock (&self->lock);
   for (i = 0; i < self->frames->len; i++) {
-    Frame *f = &g_array_index (self->frames, Frame, i);
+    Frame *f = g_ptr_array_index (self->frames, i);
 
     free (f->data);
     f->data = NULL;
@@ -203,7 +206,7 @@ app_pool_finalize (GObject * object)
   AppPool *self = APP_POOL (object);
 
   app_pool_free_frames (self);
-  g_array_unref (self->frames);
+  g_ptr_array_unref (self->frames);
   g_mutex_clear (&self->lock);
   gst_object_unref (self->allocator);
   G_OBJECT_CLASS (app_pool_parent_class)->finalize (object);
@@ -222,7 +225,7 @@ static void
 app_pool_init (AppPool * self)
 {
   g_mutex_init (&self->lock);
-  self->frames = g_array_new (FALSE, FALSE, sizeof (Frame));
+  self->frames = g_ptr_array_new_with_free_func (g_free);
 }
 
 static AppPool *
@@ -803,6 +806,11 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
+  /* Frames are freed while the display still shows one: free() must unmap
+   * them (glibc serves blocks above the threshold by mmap, and would raise
+   * the threshold after the first such free, serving later frames from
+   * the heap, whose pages malloc() reuses). */
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
   /* vicodec reads a dma-buf from byte 0 (GStreamer 1.22 cannot pass a
    * data offset on a single-planar queue): malloc()'s frames start 16
    * bytes into their page, so they go to the display only */
@@ -905,7 +913,7 @@ main (int argc, char **argv)
   g_clear_object (&stream_sink);
   gst_object_unref (pipeline);
   for (i = 0; i < cap.pool->frames->len; i++)
-    used += g_array_index (cap.pool->frames, Frame, i).frames > 0;
+    used += ((Frame *) g_ptr_array_index (cap.pool->frames, i))->frames > 0;
   g_print ("frames received %u of %d, verified %u, not ours %u, mapped "
       "elsewhere %u, wrong %u; frames allocated %u, used %u\n", cap.frames,
       frames, cap.verified, cap.not_ours, cap.map_elsewhere, cap.bad,

@@ -14,15 +14,21 @@
  *
  * Two ways in:
  *  - gst_allocator_alloc() (any GstBufferPool configured with this
- *    allocator): page-aligned memory of posix_memalign(), exported whole
- *    and freed when the memory is freed;
+ *    allocator): page-aligned anonymous memory (mmap(2)), exported whole
+ *    and unmapped when the memory is freed;
  *  - the "wrap" action signal: memory the application already holds, at
  *    any byte alignment, which stays the application's (never freed here).
  *
- * The driver pins the pages for the dma-buf's life (FOLL_LONGTERM, charged
- * to RLIMIT_MEMLOCK), so DMA, importers and mmap(2) of the fd stay valid
- * even after the application freed its range; only the CPU mapping through
- * the application's pointer then becomes the application's business.
+ * The driver pins the pages for the dma-buf's life (FOLL_LONGTERM, counted
+ * in the process's pinned memory, bounded by RLIMIT_MEMLOCK), so DMA,
+ * importers and mmap(2) of the fd stay valid even after the application
+ * unmapped its range. Freeing is safe only when free() unmaps (glibc's
+ * blocks served by mmap; M_MMAP_THRESHOLD below the frame size keeps them
+ * so): heap memory free() keeps mapped would be handed out again by
+ * malloc() while the dma-buf still uses its pages. After a GstBufferPool's
+ * reset_buffer() a wrapped memory starts at its dma-buf's first byte, in
+ * front of the application's pointer (tegracsisrc moves it back before it
+ * captures): write only where the application's memory is.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -33,9 +39,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,8 +78,9 @@ typedef struct
   guint8 *base;
   /* where the exported range starts in the dma-buf (the driver's offset) */
   gsize export_offset;
-  /* the block to free with the memory, NULL for wrapped memory */
+  /* the mapping to munmap() with the memory (NULL, 0 for wrapped memory) */
   gpointer owned;
+  gsize owned_size;
 } AppMemory;
 
 enum
@@ -108,7 +115,10 @@ app_memory_free (gpointer data)
 {
   AppMemory *app = data;
 
-  free (app->owned);
+  /* The dma-buf may outlive the memory (importers hold it): unmapping is
+   * safe, the pages stay pinned until its release. */
+  if (app->owned)
+    munmap (app->owned, app->owned_size);
   g_free (app);
 }
 
@@ -183,7 +193,8 @@ ensure_node (GstTegraCsiAppAllocator * self, GError ** error)
   if (self->device) {
     fd = open_node (self->device);
     if (fd < 0) {
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+      g_set_error (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_READ_WRITE,
           "Cannot export application memory through '%s': %s.", self->device,
           fd == -ENOTTY ? "it is not a " DRIVER_NAME " video node" :
           g_strerror (-fd));
@@ -243,20 +254,32 @@ export_range (GstTegraCsiAppAllocator * self, gpointer data, gsize size,
   struct tegra_csi_sg_export_userptr req;
   gint ret, err;
 
+  gint node;
+
+  /* The export pins up to 256 MiB: not under the object lock, on a
+   * duplicate of the node that a "device" change cannot close under it. */
   GST_OBJECT_LOCK (self);
   if (!ensure_node (self, error)) {
     GST_OBJECT_UNLOCK (self);
     return -1;
   }
+  node = fcntl (self->fd, F_DUPFD_CLOEXEC, 0);
+  GST_OBJECT_UNLOCK (self);
+  if (node < 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "Cannot export application memory: %s.", g_strerror (errno));
+    return -1;
+  }
+
   memset (&req, 0, sizeof (req));
   req.addr = (guintptr) data;
   req.length = size;
   req.flags = O_CLOEXEC;
   do {
-    ret = ioctl (self->fd, VIDIOC_TEGRA_CSI_SG_EXPORT_USERPTR, &req);
+    ret = ioctl (node, VIDIOC_TEGRA_CSI_SG_EXPORT_USERPTR, &req);
   } while (ret < 0 && errno == EINTR);
   err = errno;
-  GST_OBJECT_UNLOCK (self);
+  close (node);
 
   if (ret < 0) {
     g_set_error (error, GST_RESOURCE_ERROR,
@@ -275,10 +298,11 @@ export_range (GstTegraCsiAppAllocator * self, gpointer data, gsize size,
  * whose first page starts at @base. Takes @fd and, on success, @owned. */
 static GstMemory *
 new_memory (GstTegraCsiAppAllocator * self, gint fd, guint8 * base,
-    gsize export_offset, gsize prefix, gsize size, gpointer owned)
+    gsize export_offset, gsize extent, gsize prefix, gsize size,
+    gpointer owned, GstMemoryFlags flags)
 {
   gsize page = getpagesize ();
-  gsize total = (export_offset + prefix + size + page - 1) / page * page;
+  gsize total = (export_offset + extent + page - 1) / page * page;
   GstMemory *mem;
   AppMemory *app;
 
@@ -289,11 +313,13 @@ new_memory (GstTegraCsiAppAllocator * self, gint fd, guint8 * base,
     return NULL;
   }
   gst_memory_resize (mem, export_offset + prefix, size);
+  GST_MINI_OBJECT_FLAG_SET (mem, flags);
 
   app = g_new0 (AppMemory, 1);
   app->base = base;
   app->export_offset = export_offset;
   app->owned = owned;
+  app->owned_size = owned ? total : 0;
   gst_mini_object_set_qdata (GST_MINI_OBJECT (mem), app_memory_quark (), app,
       app_memory_free);
   return mem;
@@ -336,8 +362,8 @@ gst_tegra_csi_app_allocator_wrap (GstTegraCsiAppAllocator * self,
   fd = export_range (self, data, size, &offset, error);
   if (fd < 0)
     return NULL;
-  mem = new_memory (self, fd, (guint8 *) data - offset, offset, 0, size,
-      NULL);
+  mem = new_memory (self, fd, (guint8 *) data - offset, offset, size, 0,
+      size, NULL, 0);
   if (mem == NULL) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
         "Cannot wrap the dma-buf of %p in a memory.", data);
@@ -362,7 +388,7 @@ wrap_action (GstTegraCsiAppAllocator * self, gpointer data, guint64 size,
   return gst_tegra_csi_app_allocator_wrap (self, data, size, error);
 }
 
-/* gst_allocator_alloc(): page-aligned system memory, exported whole. */
+/* gst_allocator_alloc(): page-aligned anonymous memory, exported whole. */
 static GstMemory *
 gst_tegra_csi_app_allocator_alloc (GstAllocator * allocator, gsize size,
     GstAllocationParams * params)
@@ -370,34 +396,53 @@ gst_tegra_csi_app_allocator_alloc (GstAllocator * allocator, gsize size,
   GstTegraCsiAppAllocator *self = GST_TEGRA_CSI_APP_ALLOCATOR (allocator);
   gsize page = getpagesize ();
   gsize align = MAX (params->align + 1, page);
-  gsize total = params->prefix + size + params->padding;
+  gsize extent, total, mapped, head;
   GError *error = NULL;
-  gpointer block = NULL;
+  guint8 *map, *block;
   GstMemory *mem;
   gsize offset;
   gint fd;
 
-  total = (MAX (total, 1) + page - 1) / page * page;
-  if (posix_memalign (&block, align, total) != 0) {
-    GST_ERROR_OBJECT (self, "cannot allocate %" G_GSIZE_FORMAT " bytes",
-        total);
+  if (!g_size_checked_add (&extent, params->prefix, size) ||
+      !g_size_checked_add (&extent, extent, params->padding) ||
+      extent > TEGRA_CSI_SG_EXPORT_MAX_BYTES ||
+      (align & (align - 1)) != 0 || align > TEGRA_CSI_SG_EXPORT_MAX_BYTES) {
+    GST_ERROR_OBJECT (self, "cannot allocate %" G_GSIZE_FORMAT " bytes "
+        "(prefix %" G_GSIZE_FORMAT ", padding %" G_GSIZE_FORMAT ", align %"
+        G_GSIZE_FORMAT "): the driver exports at most %llu bytes", size,
+        params->prefix, params->padding, params->align + 1,
+        (unsigned long long) TEGRA_CSI_SG_EXPORT_MAX_BYTES);
     return NULL;
   }
-  if (params->flags & GST_MEMORY_FLAG_ZERO_PREFIXED)
-    memset (block, 0, params->prefix);
-  if (params->flags & GST_MEMORY_FLAG_ZERO_PADDED)
-    memset ((guint8 *) block + params->prefix + size, 0, params->padding);
+  total = (MAX (extent, 1) + page - 1) / page * page;
+  /* mmap(2) gives page alignment; for more, map the slack and trim it */
+  mapped = total + align - page;
+  map = mmap (NULL, mapped, PROT_READ | PROT_WRITE,
+      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED) {
+    GST_ERROR_OBJECT (self, "cannot map %" G_GSIZE_FORMAT " bytes: %s",
+        mapped, g_strerror (errno));
+    return NULL;
+  }
+  block = (guint8 *) (((guintptr) map + align - 1) & ~(guintptr) (align - 1));
+  head = block - map;
+  if (head)
+    munmap (map, head);
+  if (mapped - head > total)
+    munmap (block + total, mapped - head - total);
+  /* anonymous memory is zero-filled: ZERO_PREFIXED/PADDED hold already */
 
   fd = export_range (self, block, total, &offset, &error);
   if (fd < 0) {
     GST_ERROR_OBJECT (self, "%s", error->message);
     g_error_free (error);
-    free (block);
+    munmap (block, total);
     return NULL;
   }
-  mem = new_memory (self, fd, block, 0, params->prefix, size, block);
+  mem = new_memory (self, fd, block, 0, extent, params->prefix, size, block,
+      params->flags);
   if (mem == NULL) {
-    free (block);
+    munmap (block, total);
     return NULL;
   }
   GST_DEBUG_OBJECT (self, "allocated %p (%" G_GSIZE_FORMAT " bytes) as fd %d",

@@ -7,8 +7,9 @@
  *    memory at offset 16 whose map is the application's own pointer (also
  *    for a shared sub-memory), whose dma-buf's mmap() shows the same bytes,
  *    and whose pages go back when the memory goes;
- *  - gst_allocator_alloc(): page-aligned memory honouring prefix and
- *    alignment, the same properties, freed with the memory;
+ *  - gst_allocator_alloc(): page-aligned memory honouring prefix, padding,
+ *    flags and alignment, the same properties, freed with the memory; sizes
+ *    that overflow or exceed the driver's bound refused;
  *  - every refusal a GError naming its cause: an empty range, over the
  *    bound, a hole, read-only memory, a node that is not the driver's, a
  *    node that does not exist.
@@ -163,7 +164,7 @@ GST_START_TEST (test_alloc)
   guint8 *seen;
   GstMemory *mem;
   GstMapInfo map;
-  gsize offset;
+  gsize offset, maxsize;
 
   gst_allocation_params_init (&params);
   params.prefix = 32;
@@ -185,6 +186,27 @@ GST_START_TEST (test_alloc)
   gst_memory_unmap (mem, &map);
   g_free (seen);
   gst_memory_unref (mem);
+  fail_unless_equals_int (pinned_pages (), 0);
+
+  /* padding stays inside the memory, flags as asked */
+  gst_allocation_params_init (&params);
+  params.padding = 5000;
+  params.flags = GST_MEMORY_FLAG_ZERO_PADDED;
+  mem = gst_allocator_alloc (allocator, 100, &params);
+  fail_unless (mem != NULL);
+  gst_memory_get_sizes (mem, &offset, &maxsize);
+  fail_unless (maxsize >= 5100, "maxsize %" G_GSIZE_FORMAT, maxsize);
+  fail_unless (GST_MEMORY_FLAG_IS_SET (mem, GST_MEMORY_FLAG_ZERO_PADDED));
+  fail_unless_equals_int (pinned_pages (), 2);
+  gst_memory_unref (mem);
+
+  /* sizes that overflow or exceed the driver's bound: refused, not wrapped */
+  gst_allocation_params_init (&params);
+  params.prefix = 64;
+  fail_unless (gst_allocator_alloc (allocator, G_MAXSIZE - 10, &params) ==
+      NULL);
+  fail_unless (gst_allocator_alloc (allocator,
+          TEGRA_CSI_SG_EXPORT_MAX_BYTES, &params) == NULL);
   fail_unless_equals_int (pinned_pages (), 0);
   gst_object_unref (allocator);
 }

@@ -171,10 +171,13 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
  * pages of the range; @offset is where addr lies in its first page.
  *
  * The pages are pinned (FOLL_LONGTERM) from the ioctl until the dma-buf's
- * last reference drops, and charged to the caller's RLIMIT_MEMLOCK as
- * pinned memory (VmPin in /proc/PID/status) unless it has CAP_IPC_LOCK.
- * Freeing or unmapping the range while the dma-buf lives is safe: the
- * pages stay with the dma-buf, and go back when it is released. CPU access
+ * last reference drops, and counted as the caller's pinned memory (VmPin in
+ * /proc/PID/status), bounded by its RLIMIT_MEMLOCK unless it has
+ * CAP_IPC_LOCK. Unmapping the range while the dma-buf lives is safe: the
+ * pages stay with the dma-buf, and go back when it is released. Freeing is
+ * safe only when free() unmaps (glibc: blocks served by mmap); heap memory
+ * that free() keeps mapped would be handed out again by malloc() while the
+ * dma-buf still uses its pages. CPU access
  * through the application's pointer must be bracketed by
  * DMA_BUF_IOCTL_SYNC on the fd, as for any dma-buf.
  *
@@ -183,7 +186,7 @@ static inline __u8 tegra_csi_sg_counter_byte(__u32 seq, __u32 line, __u32 col)
  * (the range wraps or leaves user space), EFAULT (not all of the range is
  * mapped), EOPNOTSUPP (VM_IO or VM_PFNMAP memory, such as another device's
  * mmap), EACCES (a mapping without write permission), ENOMEM (over
- * RLIMIT_MEMLOCK, as mlock(2), or out of memory).
+ * RLIMIT_MEMLOCK without CAP_IPC_LOCK, or out of memory).
  *
  * debugfs (root only): /sys/kernel/debug/tegra-csi-sg/exports, module-wide
  * ("name value" lines): exports (dma-bufs made), releases (dma-bufs whose
