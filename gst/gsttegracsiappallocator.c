@@ -36,17 +36,16 @@
 
 #include "gsttegracsiappallocator.h"
 #include "gsttegracsidebug.h"
+#include "gsttegracsidevice.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
-#include <linux/videodev2.h>
 #include <linux/tegra-csi-sg.h>
 
 #define GST_CAT_DEFAULT gst_tegra_csi_app_allocator_debug
@@ -58,8 +57,8 @@
  *
  * @device: the video node exports go through (property "device"); %NULL
  *   for the first tegra-csi-sg node. Protected by the object lock.
- * @fd: that node, opened on the first export (O_RDWR | O_NONBLOCK |
- *   O_CLOEXEC), -1 before. Protected by the object lock.
+ * @node: that node, opened on the first export (the device wrapper's
+ *   open), NULL before. Protected by the object lock.
  *
  * Lock order: the object lock only; no callback runs under it.
  */
@@ -68,7 +67,7 @@ struct _GstTegraCsiAppAllocator
   GstDmaBufAllocator parent;
 
   gchar *device;
-  gint fd;
+  GstTegraCsiDevice *node;
 };
 
 /* What a memory of this allocator keeps on its root memory (qdata). */
@@ -133,77 +132,80 @@ app_memory_of (GstMemory * mem)
       app_memory_quark ());
 }
 
-/* Opens @path and checks that the tegra-csi-sg driver serves it; -errno. */
-static gint
-open_node (const gchar * path)
+/* The driver's node at @path, opened (the device wrapper's checks: a
+ * character device, a V4L2 capture node), or NULL with -errno in @err:
+ * -ENOTTY for a node of another driver. */
+static GstTegraCsiDevice *
+open_node (const gchar * path, gint * err)
 {
-  struct v4l2_capability cap;
-  struct stat st;
-  gint fd, err;
+  GstTegraCsiDevice *device = gst_tegra_csi_device_new (path);
 
-  if (stat (path, &st) < 0)
-    return -errno;
-  if (!S_ISCHR (st.st_mode))
-    return -ENODEV;
-  fd = open (path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  memset (&cap, 0, sizeof (cap));
-  if (ioctl (fd, VIDIOC_QUERYCAP, &cap) < 0) {
-    err = -errno;
-    close (fd);
-    return err;
-  }
-  if (strcmp ((const gchar *) cap.driver, DRIVER_NAME) != 0) {
-    close (fd);
-    return -ENOTTY;
-  }
-  return fd;
+  *err = gst_tegra_csi_device_open (device);
+  if (*err == 0 &&
+      strcmp (gst_tegra_csi_device_get_driver (device), DRIVER_NAME) == 0)
+    return device;
+  if (*err == 0 || *err == GST_TEGRA_CSI_DEVICE_ENOTCAPTURE)
+    *err = -ENOTTY;
+  gst_object_unref (device);
+  return NULL;
 }
 
-/* The first /dev/videoN (lowest N) of the driver; -ENODEV when none. */
 static gint
-open_first_node (gchar ** found)
+compare_node_numbers (gconstpointer a, gconstpointer b)
 {
-  guint n;
+  return (gint) g_ascii_strtoull (*(const gchar **) a + 5, NULL, 10) -
+      (gint) g_ascii_strtoull (*(const gchar **) b + 5, NULL, 10);
+}
 
-  for (n = 0; n < 256; n++) {
-    gchar *path = g_strdup_printf ("/dev/video%u", n);
-    gint fd = open_node (path);
+/* The driver's first /dev/videoN (lowest N), or NULL. */
+static GstTegraCsiDevice *
+open_first_node (void)
+{
+  GstTegraCsiDevice *device = NULL;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  GDir *dir = g_dir_open ("/dev", 0, NULL);
+  const gchar *name;
+  guint i;
+  gint err;
 
-    if (fd >= 0) {
-      *found = path;
-      return fd;
-    }
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "video") && g_ascii_isdigit (name[5]))
+      g_ptr_array_add (names, g_strdup (name));
+  if (dir)
+    g_dir_close (dir);
+  g_ptr_array_sort (names, compare_node_numbers);
+  for (i = 0; i < names->len && device == NULL; i++) {
+    gchar *path = g_build_filename ("/dev", names->pdata[i], NULL);
+
+    device = open_node (path, &err);
     g_free (path);
   }
-  return -ENODEV;
+  g_ptr_array_unref (names);
+  return device;
 }
 
 /* Must be called with the object lock held. */
 static gboolean
 ensure_node (GstTegraCsiAppAllocator * self, GError ** error)
 {
-  gchar *found = NULL;
-  gint fd;
+  gint err = 0;
 
-  if (self->fd >= 0)
+  if (self->node)
     return TRUE;
 
   if (self->device) {
-    fd = open_node (self->device);
-    if (fd < 0) {
+    self->node = open_node (self->device, &err);
+    if (self->node == NULL) {
       g_set_error (error, GST_RESOURCE_ERROR,
           GST_RESOURCE_ERROR_OPEN_READ_WRITE,
           "Cannot export application memory through '%s': %s.", self->device,
-          fd == -ENOTTY ? "it is not a " DRIVER_NAME " video node" :
-          g_strerror (-fd));
+          err == -ENOTTY ? "it is not a " DRIVER_NAME " video node" :
+          g_strerror (-err));
       return FALSE;
     }
-    found = g_strdup (self->device);
   } else {
-    fd = open_first_node (&found);
-    if (fd < 0) {
+    self->node = open_first_node ();
+    if (self->node == NULL) {
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
           "Cannot export application memory: no " DRIVER_NAME " video node "
           "(/dev/videoN) is present or can be opened; load the driver or set "
@@ -211,9 +213,8 @@ ensure_node (GstTegraCsiAppAllocator * self, GError ** error)
       return FALSE;
     }
   }
-  GST_INFO_OBJECT (self, "exporting application memory through '%s'", found);
-  g_free (found);
-  self->fd = fd;
+  GST_INFO_OBJECT (self, "exporting application memory through '%s'",
+      gst_tegra_csi_device_get_path (self->node));
   return TRUE;
 }
 
@@ -263,7 +264,7 @@ export_range (GstTegraCsiAppAllocator * self, gpointer data, gsize size,
     GST_OBJECT_UNLOCK (self);
     return -1;
   }
-  node = fcntl (self->fd, F_DUPFD_CLOEXEC, 0);
+  node = fcntl (gst_tegra_csi_device_get_fd (self->node), F_DUPFD_CLOEXEC, 0);
   GST_OBJECT_UNLOCK (self);
   if (node < 0) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
@@ -521,9 +522,7 @@ gst_tegra_csi_app_allocator_set_property (GObject * object, guint prop_id,
       g_free (self->device);
       self->device = g_value_dup_string (value);
       /* The next export opens the new node. */
-      if (self->fd >= 0)
-        close (self->fd);
-      self->fd = -1;
+      gst_clear_object (&self->node);
       GST_OBJECT_UNLOCK (self);
       break;
     default:
@@ -555,8 +554,7 @@ gst_tegra_csi_app_allocator_finalize (GObject * object)
 {
   GstTegraCsiAppAllocator *self = GST_TEGRA_CSI_APP_ALLOCATOR (object);
 
-  if (self->fd >= 0)
-    close (self->fd);
+  gst_clear_object (&self->node);
   g_free (self->device);
 
   G_OBJECT_CLASS (gst_tegra_csi_app_allocator_parent_class)->finalize (object);
@@ -611,7 +609,6 @@ gst_tegra_csi_app_allocator_init (GstTegraCsiAppAllocator * self)
 {
   GstAllocator *allocator = GST_ALLOCATOR (self);
 
-  self->fd = -1;
   /* GstDmaBufAllocator's own map would mmap(2) the fd: the CPU mapping
    * of application memory is the application's pointer. */
   allocator->mem_map_full = gst_tegra_csi_app_memory_map;
