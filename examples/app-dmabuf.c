@@ -634,9 +634,9 @@ screen_crc (const gchar * dir, gboolean * ok)
   return crc;
 }
 
-/* The first video node the tegra-csi-sg driver serves, or NULL. */
+/* The first video node @driver serves, or NULL. */
 static gchar *
-find_capture_node (void)
+find_node (const gchar * driver)
 {
   guint n;
 
@@ -644,12 +644,12 @@ find_capture_node (void)
     gchar *path = g_strdup_printf ("/dev/video%u", n);
     struct v4l2_capability cap = { 0 };
     gint fd = open (path, O_RDWR | O_NONBLOCK);
-    gboolean ours = fd >= 0 && ioctl (fd, VIDIOC_QUERYCAP, &cap) == 0 &&
-        strcmp ((const gchar *) cap.driver, "tegra-csi-sg") == 0;
+    gboolean found = fd >= 0 && ioctl (fd, VIDIOC_QUERYCAP, &cap) == 0 &&
+        strcmp ((const gchar *) cap.driver, driver) == 0;
 
     if (fd >= 0)
       close (fd);
-    if (ours)
+    if (found)
       return path;
     g_free (path);
   }
@@ -734,30 +734,23 @@ free_while_displayed (GstElement * display, AppPool * pool, gboolean with_crc)
 static void
 encoder_frame_size (gint * w, gint * h)
 {
-  guint n;
+  struct v4l2_format fmt = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+  gchar *path = find_node ("vicodec");
+  gint fd = path ? open (path, O_RDWR | O_NONBLOCK) : -1;
 
-  for (n = 0; n < 64; n++) {
-    gchar *path = g_strdup_printf ("/dev/video%u", n);
-    struct v4l2_capability cap = { 0 };
-    struct v4l2_format fmt = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
-    gint fd = open (path, O_RDWR | O_NONBLOCK);
-
-    g_free (path);
-    if (fd < 0)
-      continue;
-    fmt.fmt.pix.width = 640;
-    fmt.fmt.pix.height = 480;
-    fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_FWHT;
-    if (ioctl (fd, VIDIOC_QUERYCAP, &cap) == 0 &&
-        strcmp ((const gchar *) cap.driver, "vicodec") == 0 &&
-        ioctl (fd, VIDIOC_TRY_FMT, &fmt) == 0 &&
-        fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_FWHT &&
-        fmt.fmt.pix.width != 640) {
-      *w = 1280;
-      *h = 720;
-    }
-    close (fd);
+  g_free (path);
+  if (fd < 0)
+    return;
+  fmt.fmt.pix.width = 640;
+  fmt.fmt.pix.height = 480;
+  fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_FWHT;
+  if (ioctl (fd, VIDIOC_TRY_FMT, &fmt) == 0 &&
+      fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_FWHT &&
+      fmt.fmt.pix.width != 640) {
+    *w = 1280;
+    *h = 720;
   }
+  close (fd);
 }
 
 int
@@ -816,7 +809,7 @@ main (int argc, char **argv)
    * bytes into their page, so they go to the display only */
   no_encoder = no_encoder || plain_malloc;
   if (device == NULL)
-    device = find_capture_node ();
+    device = find_node ("tegra-csi-sg");
   if (device == NULL) {
     g_printerr ("no tegra-csi-sg capture node\n");
     return 1;
